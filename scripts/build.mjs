@@ -1,0 +1,26 @@
+// One esbuild bundle per entry: the extension host, the webview, the simulator, the console shim,
+// and the tests that run inside VS Code. `--dev` keeps bundles readable for debugging.
+import { build } from 'esbuild';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const dev = process.argv.includes('--dev');
+const root = path.resolve(import.meta.dirname, '..');
+const at = (p) => path.join(root, p);
+rmSync(at('dist'), { recursive: true, force: true });
+
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: dev ? 'inline' : 'linked', minify: !dev, logLevel: 'warning', legalComments: 'none' };
+
+const vscodeTests = existsSync(at('test/vscode'))
+  ? readdirSync(at('test/vscode')).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => at(`test/vscode/${f}`))
+  : [];
+
+await Promise.all([
+  build({ ...node, entryPoints: [at('src/extension.ts')], outfile: at('dist/extension.js'), external: ['vscode'], metafile: true }),
+  build({ ...node, entryPoints: [at('sim/main.ts')], outfile: at('dist/sim.js') }),
+  build({ ...node, entryPoints: [at('sim/console.ts')], outfile: at('dist/jetstream-console.js') }),
+  existsSync(at('src/webview/main.ts')) &&
+    build({ bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: dev ? 'inline' : false, minify: !dev, logLevel: 'warning', entryPoints: [at('src/webview/main.ts')], outfile: at('dist/webview.js') }),
+  vscodeTests.length &&
+    build({ ...node, minify: false, sourcemap: 'inline', entryPoints: vscodeTests, outdir: at('dist/test/vscode'), external: ['vscode', 'mocha'] }),
+]);

@@ -1,0 +1,131 @@
+/**
+ * The typed JetStream client: one method per command of PROTOCOL.md, over either transport, each
+ * result validated with zod before anyone sees it.
+ */
+import type { z } from 'zod';
+import { JetStreamError, localError } from './errors';
+import { CliTransport, type CliServerEndpoint } from './cliTransport';
+import { HttpTransport, type HttpServerEndpoint } from './httpTransport';
+import { Connection, CreateDestinationParams, Destination, ServerInfo, UserData } from './schemas';
+import type { CallOptions, Params, Transport } from './transport';
+
+export type ClientEndpoint = ({ transport: 'http' } & HttpServerEndpoint) | ({ transport: 'cli' } & CliServerEndpoint);
+
+export class JetStreamClient {
+  constructor(
+    readonly serverName: string,
+    private readonly transport: Transport,
+    private readonly defaults: CallOptions = {},
+  ) {}
+
+  static create(endpoint: ClientEndpoint, defaults: CallOptions = {}): JetStreamClient {
+    const transport = endpoint.transport === 'cli' ? new CliTransport(endpoint) : new HttpTransport(endpoint);
+    return new JetStreamClient(endpoint.name, transport, defaults);
+  }
+
+  get endpoint(): string {
+    return this.transport.endpoint;
+  }
+
+  getServerInfo(options?: CallOptions): Promise<ServerInfo> {
+    return this.run('getServerInfo', {}, ServerInfo, options);
+  }
+
+  getDestinations(options?: CallOptions): Promise<Destination[]> {
+    return this.run('send.getDestinations', {}, Destination.array(), options);
+  }
+
+  getDestination(destinationId: string, options?: CallOptions): Promise<Destination> {
+    return this.run('send.getDestination', { destinationId }, Destination, options);
+  }
+
+  /** Returns the new destination, or the existing one of the same owner, address and port. */
+  createDestination(params: CreateDestinationParams, options?: CallOptions): Promise<Destination> {
+    return this.run(
+      'send.createDestination',
+      this.checked('send.createDestination', CreateDestinationParams, params),
+      Destination,
+      options,
+    );
+  }
+
+  async deleteDestination(destinationId: string, options?: CallOptions): Promise<void> {
+    await this.transport.call('send.deleteDestination', { destinationId }, this.options(options));
+  }
+
+  getConnection(connectionId: string, options?: CallOptions): Promise<Connection> {
+    return this.run('send.getConnection', { connectionId }, Connection, options);
+  }
+
+  getConnections(options?: CallOptions): Promise<Connection[]> {
+    return this.run('send.getConnections', {}, Connection.array(), options);
+  }
+
+  /** Sets the given keys and keeps every other; returns the object's whole userData afterwards. */
+  updateObjectUserData(objectId: string, userData: UserData, options?: CallOptions): Promise<UserData> {
+    return this.run(
+      'send.updateObjectUserData',
+      { objectId, userData: this.checked('send.updateObjectUserData', UserData, userData) },
+      UserData,
+      options,
+    );
+  }
+
+  /** Removes the given keys; returns the object's whole userData afterwards. */
+  deleteObjectUserData(objectId: string, keys: string[], options?: CallOptions): Promise<UserData> {
+    return this.run('send.deleteObjectUserData', { objectId, keys }, UserData, options);
+  }
+
+  /** Runs a command and returns its raw, unvalidated result: for callers that validate in their own way. */
+  callRaw(command: string, params: Params = {}, options?: CallOptions): Promise<unknown> {
+    return this.transport.call(command, params, this.options(options));
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  private options(options?: CallOptions): CallOptions {
+    return { ...this.defaults, ...options };
+  }
+
+  /** Refuses a bad request before it leaves, with the same words a server would use. */
+  private checked<S extends z.ZodType>(command: string, schema: S, value: unknown): z.infer<S> {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    throw new JetStreamError('InvalidParameter', `Not sent to server '${this.serverName}': ${describeIssue(parsed.error, value)}.`, {
+      command,
+      server: this.serverName,
+    });
+  }
+
+  private async run<S extends z.ZodType>(command: string, params: Params, schema: S, options?: CallOptions): Promise<z.infer<S>> {
+    const raw = await this.transport.call(command, params, this.options(options));
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      throw localError(
+        'InvalidResponse',
+        `Server '${this.serverName}' sent data this extension cannot read for ${command}: ${describeIssue(parsed.error, raw)}.`,
+        { server: this.serverName, command },
+      );
+    }
+    return parsed.data;
+  }
+}
+
+/** The first schema problem, named by its path, e.g. `destination 3 (id d-17), field sendRateMax: expected number`. */
+export function describeIssue(error: z.ZodError, raw: unknown): string {
+  const issue = error.issues[0];
+  if (!issue) return 'it does not match the expected structure';
+  const path = [...issue.path];
+  const parts: string[] = [];
+  if (Array.isArray(raw) && typeof path[0] === 'number') {
+    const index = path.shift() as number;
+    const item = raw[index] as { destinationId?: unknown } | undefined;
+    const id = item && typeof item.destinationId === 'string' ? ` (id ${item.destinationId.slice(0, 64)})` : '';
+    parts.push(`item ${index + 1}${id}`);
+  }
+  if (path.length) parts.push(`field ${path.join('.')}`);
+  const where = parts.length ? `${parts.join(', ')}: ` : '';
+  return `${where}${issue.message}`;
+}

@@ -1,0 +1,160 @@
+/**
+ * The one error type every client call fails with. It keeps the machine-readable facts (protocol code,
+ * HTTP status or console exit code) for code that decides what to do, and a message written for the
+ * person who has to fix it.
+ */
+import type { ErrorCode } from './schemas';
+
+/** Protocol codes from PROTOCOL.md, plus what can go wrong before a server answers. */
+export type JetStreamErrorCode = ErrorCode | 'Unreachable' | 'Timeout' | 'Aborted' | 'TlsIdentity' | 'InvalidResponse' | 'ConsoleNotFound';
+
+export interface ErrorContext {
+  /** The server profile's name, as the user knows it. */
+  server: string;
+  /** The command that failed, e.g. `send.getDestinations`. */
+  command: string;
+  user?: string | undefined;
+  /** Whether the call authenticated with an API token rather than a password. */
+  usedToken?: boolean | undefined;
+  /** Where the server is, for connection failures. */
+  endpoint?: string | undefined;
+}
+
+export class JetStreamError extends Error {
+  override readonly name = 'JetStreamError';
+  constructor(
+    readonly code: JetStreamErrorCode | string,
+    message: string,
+    readonly details: {
+      readonly status?: number | undefined;
+      readonly exitCode?: number | undefined;
+      /** The server's own words, when it gave any. */
+      readonly serverMessage?: string | undefined;
+      readonly command?: string | undefined;
+      readonly server?: string | undefined;
+    } = {},
+  ) {
+    super(message);
+  }
+
+  /** Errors a later try may not repeat: the server or the network, not the request. */
+  get isTransient(): boolean {
+    return ['Unreachable', 'Timeout', 'ServerError', 'InvalidResponse'].includes(this.code);
+  }
+
+  /** Errors that a new password or token fixes. */
+  get isAuthentication(): boolean {
+    return this.code === 'AuthFailed' || this.code === 'AuthRequired';
+  }
+}
+
+const COMMAND_OBJECTS: Record<string, string> = {
+  'send.getDestination': 'destination',
+  'send.deleteDestination': 'destination',
+  'send.updateObjectUserData': 'destination',
+  'send.deleteObjectUserData': 'destination',
+  'send.getConnection': 'connection',
+};
+
+/** Builds the user-facing error for a protocol error code the server sent. */
+export function protocolError(
+  code: string,
+  serverMessage: string,
+  ctx: ErrorContext,
+  facts: { status?: number; exitCode?: number } = {},
+): JetStreamError {
+  const s = `Server '${ctx.server}'`;
+  const who = ctx.user ? `user ${ctx.user}` : 'an anonymous caller';
+  const said = serverMessage ? `: ${serverMessage}` : '';
+  let message: string;
+  switch (code) {
+    case 'AuthFailed':
+      message = ctx.usedToken
+        ? `${s} refused the API token${said}`
+        : /expired/i.test(serverMessage)
+          ? `${s} refused the sign-in for ${who}${said}`
+          : `${s} refused the password for ${who}.`;
+      break;
+    case 'AuthRequired':
+      message = `${s} requires a user name and password; add a user to the server's profile.`;
+      break;
+    case 'PermissionDenied':
+      message = `${s} denied ${who} permission for ${ctx.command}${said}`;
+      break;
+    case 'NotFound':
+      message = `${s} has no such ${COMMAND_OBJECTS[ctx.command] ?? 'object'} visible to ${who}${said}`;
+      break;
+    case 'InvalidParameter':
+    case 'InvalidRequest':
+      message = `${s} rejected the request ${ctx.command}${said}`;
+      break;
+    case 'UnknownCommand':
+      message = `${s} does not know the command ${ctx.command}; it may be an older JetStream version${said}`;
+      break;
+    case 'PayloadTooLarge':
+      message = `${s} refused ${ctx.command} because the request is too large${said}`;
+      break;
+    default:
+      message = `${s} failed to run ${ctx.command}${said}`;
+  }
+  return new JetStreamError(code, message, { ...facts, serverMessage, command: ctx.command, server: ctx.server });
+}
+
+/** Builds the error for a failure that happened before or outside the protocol (network, TLS, bad data). */
+export function localError(code: JetStreamErrorCode, message: string, ctx: ErrorContext, cause?: unknown): JetStreamError {
+  const err = new JetStreamError(code, message, { command: ctx.command, server: ctx.server });
+  if (cause !== undefined) (err as { cause?: unknown }).cause = cause;
+  return err;
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/** Maps a Node/undici network error to words a user can act on. */
+export function networkError(cause: unknown, ctx: ErrorContext, timeoutMs: number): JetStreamError {
+  const e = cause as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
+  const s = `server '${ctx.server}'${where}`;
+  if (
+    e?.name === 'TimeoutError' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
+    return localError('Timeout', `Server '${ctx.server}' did not answer ${ctx.command} within ${formatSeconds(timeoutMs)}.`, ctx, cause);
+  }
+  if (e?.name === 'AbortError') return localError('Aborted', `${ctx.command} on server '${ctx.server}' was cancelled.`, ctx, cause);
+  if (TLS_CODES.has(code) || /certificate|self[- ]signed|altname/i.test(e?.message ?? '')) {
+    return localError(
+      'TlsIdentity',
+      `Cannot verify the identity of ${s}: ${e?.cause?.message ?? e?.message ?? code}. Pin its certificate or CA in the server's profile ("ca") if you trust it.`,
+      ctx,
+      cause,
+    );
+  }
+  const reason =
+    code === 'ECONNREFUSED'
+      ? 'the connection was refused (is the server running?)'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'its host name could not be resolved'
+        : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE'
+          ? 'the connection was dropped before the answer was complete'
+          : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
+            ? 'the network cannot reach it'
+            : (e?.message ?? String(cause));
+  return localError('Unreachable', `Cannot reach ${s}: ${reason}.`, ctx, cause);
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

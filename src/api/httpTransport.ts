@@ -1,0 +1,132 @@
+/**
+ * The `http` transport: the JSON-over-HTTP convention of PROTOCOL.md, through undici with one
+ * keep-alive pool per server. TLS is verified by default; a profile may pin a CA or a self-signed
+ * certificate, which then is the only certificate trusted for that server.
+ */
+import { Pool } from 'undici';
+import { localError, networkError, protocolError } from './errors';
+import { ErrorEnvelope } from './schemas';
+import { callSignal, errorContext, type CallOptions, type Params, type ServerEndpoint, type Transport } from './transport';
+
+export interface HttpServerEndpoint extends ServerEndpoint {
+  /** Base URL, `http://` or `https://`, optionally with a path prefix. */
+  url: string;
+  /** PEM text of a CA or pinned certificate. */
+  ca?: string | undefined;
+  /** Largest answer accepted, so a runaway server cannot exhaust memory. */
+  maxResponseBytes?: number | undefined;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+export class HttpTransport implements Transport {
+  readonly endpoint: string;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly server: HttpServerEndpoint) {
+    const url = new URL(server.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`The URL of server '${server.name}' must start with http:// or https://, not ${url.protocol}//.`);
+    }
+    this.endpoint = url.origin + url.pathname.replace(/\/$/, '');
+    this.basePath = url.pathname.replace(/\/$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: 4,
+      keepAliveTimeout: 30_000,
+      connect: url.protocol === 'https:' ? { rejectUnauthorized: true, ...(server.ca ? { ca: server.ca } : {}) } : {},
+    });
+    this.headers = { 'content-type': 'application/json', accept: 'application/json' };
+    if (server.token) this.headers.authorization = `Bearer ${server.token}`;
+    else if (server.user !== undefined) {
+      this.headers.authorization = `Basic ${Buffer.from(`${server.user}:${server.password ?? ''}`).toString('base64')}`;
+    }
+    if (server.superuser) this.headers['jetstream-superuser'] = 'true';
+  }
+
+  async call(command: string, params: Params, options: CallOptions): Promise<unknown> {
+    const ctx = errorContext(this.server, command, this.endpoint);
+    const { signal, timeoutMs } = callSignal(options);
+    let status: number;
+    let text: string;
+    try {
+      const res = await this.pool.request({
+        method: 'POST',
+        path: `${this.basePath}/api/${encodeURIComponent(command)}`,
+        headers: this.headers,
+        body: JSON.stringify(params),
+        signal,
+      });
+      status = res.statusCode;
+      text = await readText(res.body, this.server.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+    } catch (e) {
+      if (e instanceof TooLarge) {
+        throw localError(
+          'InvalidResponse',
+          `Server '${this.server.name}' sent an answer to ${command} larger than ${e.limit} bytes; it was not read.`,
+          ctx,
+        );
+      }
+      throw networkError(signal.aborted ? (signal.reason ?? e) : e, ctx, timeoutMs);
+    }
+    return interpret(status, text, ctx);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+class TooLarge extends Error {
+  constructor(readonly limit: number) {
+    super('response too large');
+  }
+}
+
+async function readText(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      throw new TooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** Turns a status and body into the result value or the matching JetStreamError. */
+function interpret(status: number, text: string, ctx: ReturnType<typeof errorContext>): unknown {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    if (status >= 200 && status < 300) {
+      throw localError(
+        'InvalidResponse',
+        `Server '${ctx.server}' sent an incomplete or malformed answer to ${ctx.command} (not valid JSON).`,
+        ctx,
+      );
+    }
+    body = undefined;
+  }
+  if (status >= 200 && status < 300) {
+    if (typeof body !== 'object' || body === null || !('result' in body)) {
+      throw localError(
+        'InvalidResponse',
+        `Server '${ctx.server}' answered ${ctx.command} without a result; is ${ctx.endpoint} a JetStream API?`,
+        ctx,
+      );
+    }
+    return (body as { result: unknown }).result;
+  }
+  const envelope = ErrorEnvelope.safeParse(body);
+  if (envelope.success) {
+    throw protocolError(envelope.data.error.code, envelope.data.error.message, ctx, { status });
+  }
+  const guess = status === 401 ? 'AuthFailed' : status === 403 ? 'PermissionDenied' : status === 404 ? 'UnknownCommand' : 'ServerError';
+  throw protocolError(guess, `HTTP ${status}`, ctx, { status });
+}
