@@ -128,5 +128,8 @@ function consoleFailure(stderr: string, exitCode: number, ctx: ReturnType<typeof
   if (m && (m[1] === 'Unreachable' || m[1] === 'Timeout')) {
     return localError(m[1], `Cannot reach server '${ctx.server}' at ${ctx.endpoint}: ${m[2]}`, ctx);
   }
+  if (m && m[1] === 'InvalidResponse') {
+    return localError('InvalidResponse', `Server '${ctx.server}' sent an incomplete or malformed answer to ${ctx.command} (${m[2]})`, ctx);
+  }
   return protocolError('ServerError', line || `console exited with code ${exitCode}`, ctx, { exitCode });
 }

@@ -40,7 +40,7 @@ export class JetStreamClient {
   }
 
   /** Returns the new destination, or the existing one of the same owner, address and port. */
-  createDestination(params: CreateDestinationParams, options?: CallOptions): Promise<Destination> {
+  async createDestination(params: CreateDestinationParams, options?: CallOptions): Promise<Destination> {
     return this.run(
       'send.createDestination',
       this.checked('send.createDestination', CreateDestinationParams, params),
@@ -62,7 +62,7 @@ export class JetStreamClient {
   }
 
   /** Sets the given keys and keeps every other; returns the object's whole userData afterwards. */
-  updateObjectUserData(objectId: string, userData: UserData, options?: CallOptions): Promise<UserData> {
+  async updateObjectUserData(objectId: string, userData: UserData, options?: CallOptions): Promise<UserData> {
     return this.run(
       'send.updateObjectUserData',
       { objectId, userData: this.checked('send.updateObjectUserData', UserData, userData) },

@@ -1,0 +1,124 @@
+/**
+ * userData entries: add, edit, delete. Every change sends only the key the user touched
+ * (updateObjectUserData merges, deleteObjectUserData removes), so keys someone else set meanwhile survive.
+ */
+import * as vscode from 'vscode';
+import { UserDataKey } from '../api/schemas';
+import type { UserDataNode } from '../views/tree';
+import { pickDestination, reportError, type Services, type Target } from './services';
+
+const MAX_VALUE_LENGTH = 65_536;
+
+export function registerUserDataCommands(s: Services): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('jetstream.addUserData', (target?: Target, key?: string, value?: string) =>
+      addEntry(s, target, key, value),
+    ),
+    vscode.commands.registerCommand('jetstream.editUserData', (target?: UserDataNode, value?: string) => editEntry(s, target, value)),
+    vscode.commands.registerCommand('jetstream.deleteUserData', (target?: UserDataNode) => deleteEntry(s, target)),
+  ];
+}
+
+function checkValue(v: string): string | undefined {
+  return v.length > MAX_VALUE_LENGTH ? vscode.l10n.t('A value is at most {0} characters.', MAX_VALUE_LENGTH) : undefined;
+}
+
+/** Sends one key's new value and shows the server's answer; on failure says which edit did not land. */
+export async function setEntry(s: Services, server: string, destinationId: string, key: string, value: string): Promise<boolean> {
+  try {
+    const userData = await (await s.store.client(server)).updateObjectUserData(destinationId, { [key]: value });
+    s.store.acceptUserData(server, destinationId, userData);
+    s.log.info(`userData '${key}' set on destination ${destinationId} ('${server}')`);
+    return true;
+  } catch (e) {
+    reportError(s, vscode.l10n.t("The change to userData '{0}' did not land", key), e);
+    void s.scheduler.refreshNow(server);
+    return false;
+  }
+}
+
+export async function removeEntry(s: Services, server: string, destinationId: string, key: string): Promise<boolean> {
+  try {
+    const userData = await (await s.store.client(server)).deleteObjectUserData(destinationId, [key]);
+    s.store.acceptUserData(server, destinationId, userData);
+    s.log.info(`userData '${key}' deleted on destination ${destinationId} ('${server}')`);
+    return true;
+  } catch (e) {
+    reportError(s, vscode.l10n.t("userData '{0}' was not deleted", key), e);
+    void s.scheduler.refreshNow(server);
+    return false;
+  }
+}
+
+async function addEntry(s: Services, target?: Target, givenKey?: string, givenValue?: string): Promise<void> {
+  const picked = await pickDestination(s, target);
+  if (!picked) return;
+  const existing = s.store.destination(picked.server, picked.destinationId)?.userData ?? {};
+  const key =
+    givenKey ??
+    (await vscode.window.showInputBox({
+      title: vscode.l10n.t('Add userData Entry'),
+      prompt: vscode.l10n.t('Key'),
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        const r = UserDataKey.safeParse(v);
+        if (!r.success) return r.error.issues[0]?.message;
+        return v in existing ? vscode.l10n.t('This key exists already; edit it instead.') : undefined;
+      },
+    }));
+  if (key === undefined) return;
+  const value =
+    givenValue ??
+    (await vscode.window.showInputBox({
+      title: vscode.l10n.t('Add userData Entry'),
+      prompt: vscode.l10n.t('Value of {0}', key),
+      ignoreFocusOut: true,
+      validateInput: checkValue,
+    }));
+  if (value === undefined) return;
+  await setEntry(s, picked.server, picked.destinationId, key, value);
+}
+
+async function pickEntry(
+  s: Services,
+  target?: Partial<UserDataNode>,
+): Promise<{ server: string; destinationId: string; key: string } | undefined> {
+  if (target?.server && target.destinationId && target.key !== undefined)
+    return { server: target.server, destinationId: target.destinationId, key: target.key };
+  const picked = await pickDestination(s, target);
+  if (!picked) return undefined;
+  const keys = Object.keys(s.store.destination(picked.server, picked.destinationId)?.userData ?? {});
+  if (!keys.length) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('This destination has no userData.'));
+    return undefined;
+  }
+  const key = await vscode.window.showQuickPick(keys, { title: vscode.l10n.t('Choose a userData key') });
+  return key === undefined ? undefined : { ...picked, key };
+}
+
+async function editEntry(s: Services, target?: UserDataNode, givenValue?: string): Promise<void> {
+  const entry = await pickEntry(s, target);
+  if (!entry) return;
+  const current = s.store.destination(entry.server, entry.destinationId)?.userData?.[entry.key];
+  if (current === undefined) {
+    void vscode.window.showWarningMessage(vscode.l10n.t("userData '{0}' no longer exists on this destination.", entry.key));
+    return;
+  }
+  const value =
+    givenValue ??
+    (await vscode.window.showInputBox({
+      title: vscode.l10n.t('Edit userData Entry'),
+      prompt: vscode.l10n.t('Value of {0}', entry.key),
+      value: current,
+      ignoreFocusOut: true,
+      validateInput: checkValue,
+    }));
+  if (value === undefined || value === current) return;
+  await setEntry(s, entry.server, entry.destinationId, entry.key, value);
+}
+
+async function deleteEntry(s: Services, target?: UserDataNode): Promise<void> {
+  const entry = await pickEntry(s, target);
+  if (!entry) return;
+  await removeEntry(s, entry.server, entry.destinationId, entry.key);
+}

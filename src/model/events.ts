@@ -1,0 +1,23 @@
+/** A minimal event emitter with the shape of vscode.Event, so the model needs no VS Code. */
+export interface Disposable {
+  dispose(): void;
+}
+export type Listener<T> = (event: T) => void;
+export type Event<T> = (listener: Listener<T>) => Disposable;
+
+export class Emitter<T> {
+  private listeners = new Set<Listener<T>>();
+
+  readonly event: Event<T> = (listener) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+
+  fire(event: T): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Plot history from the once-per-second snapshots: send rate average, send rate max and round-trip
+ * time per destination over the last minutes. One shared time column per server and a compact
+ * Float32Array per destination keep 10,000 destinations × 5 minutes at a few tens of MB.
+ */
+export interface HistorySeries {
+  /** Sample times in ms since the epoch, oldest first. */
+  t: number[];
+  sendRateAverage: (number | null)[];
+  sendRateMax: (number | null)[];
+  roundTripTimeMs: (number | null)[];
+}
+
+export interface Sample {
+  sendRateAverage: number;
+  sendRateMax: number;
+  roundTripTimeMs: number | null;
+}
+
+const FIELDS = 3;
+
+export class ServerHistory {
+  private readonly times: Float64Array;
+  private readonly series = new Map<string, Float32Array>();
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    this.times = new Float64Array(capacity);
+  }
+
+  /** Records one snapshot; destinations that are gone lose their history. */
+  record(timeMs: number, samples: Iterable<[string, Sample]>): void {
+    const slot = this.count % this.capacity;
+    this.times[slot] = timeMs;
+    const seen = new Set<string>();
+    for (const [id, s] of samples) {
+      seen.add(id);
+      let values = this.series.get(id);
+      if (!values) {
+        values = new Float32Array(this.capacity * FIELDS).fill(NaN);
+        this.series.set(id, values);
+      }
+      const at = slot * FIELDS;
+      values[at] = s.sendRateAverage;
+      values[at + 1] = s.sendRateMax;
+      values[at + 2] = s.roundTripTimeMs ?? NaN;
+    }
+    for (const id of this.series.keys()) if (!seen.has(id)) this.series.delete(id);
+    this.count++;
+  }
+
+  get(id: string): HistorySeries {
+    const out: HistorySeries = { t: [], sendRateAverage: [], sendRateMax: [], roundTripTimeMs: [] };
+    const values = this.series.get(id);
+    if (!values) return out;
+    const n = Math.min(this.count, this.capacity);
+    const first = this.count - n;
+    const num = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? null : v);
+    for (let i = first; i < this.count; i++) {
+      const slot = i % this.capacity;
+      const at = slot * FIELDS;
+      if (Number.isNaN(values[at]!)) continue;
+      out.t.push(this.times[slot]!);
+      out.sendRateAverage.push(num(values[at]));
+      out.sendRateMax.push(num(values[at + 1]));
+      out.roundTripTimeMs.push(num(values[at + 2]));
+    }
+    return out;
+  }
+}

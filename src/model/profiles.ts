@@ -1,0 +1,84 @@
+/**
+ * Server profiles as stored in the `jetstream.servers` setting. Secrets never live here: a profile
+ * names a user, and its password or API token lives in SecretStorage under the profile's name.
+ */
+import { z } from 'zod';
+import type { ClientEndpoint } from '../api/client';
+
+export const ServerProfile = z
+  .strictObject({
+    name: z.string().trim().min(1, 'a server needs a name').max(100, 'a server name is at most 100 characters'),
+    transport: z.enum(['http', 'cli']).default('http'),
+    url: z
+      .string()
+      .url('not a URL')
+      .refine((u) => /^https?:\/\//i.test(u), 'the URL must start with http:// or https://')
+      .optional(),
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    user: z.string().min(1).optional(),
+    superuser: z.boolean().default(false),
+    ca: z.string().min(1).optional(),
+    consolePath: z.string().min(1).optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.transport === 'http' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'an http server needs a "url"' });
+    if (p.transport === 'cli' && !p.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'a cli server needs a "host"' });
+  });
+export type ServerProfile = z.infer<typeof ServerProfile>;
+
+/** A setting entry that could not be read: kept to be shown, never dropped silently. */
+export interface InvalidProfile {
+  name: string;
+  index: number;
+  problem: string;
+}
+
+export interface ParsedProfiles {
+  profiles: ServerProfile[];
+  invalid: InvalidProfile[];
+}
+
+/** Reads the raw setting: every valid profile, and a readable problem for each one that is not. */
+export function parseProfiles(raw: unknown): ParsedProfiles {
+  const profiles: ServerProfile[] = [];
+  const invalid: InvalidProfile[] = [];
+  if (!Array.isArray(raw))
+    return {
+      profiles,
+      invalid: raw == null ? [] : [{ name: 'jetstream.servers', index: -1, problem: 'the setting must be a list of server profiles' }],
+    };
+  const seen = new Set<string>();
+  raw.forEach((entry, index) => {
+    const name = typeof (entry as { name?: unknown })?.name === 'string' ? (entry as { name: string }).name : `server ${index + 1}`;
+    const parsed = ServerProfile.safeParse(entry);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      invalid.push({ name, index, problem: `${issue?.path.length ? `"${issue.path.join('.')}": ` : ''}${issue?.message ?? 'invalid'}` });
+    } else if (seen.has(parsed.data.name)) {
+      invalid.push({ name, index, problem: 'another server has the same name' });
+    } else {
+      seen.add(parsed.data.name);
+      profiles.push(parsed.data);
+    }
+  });
+  return { profiles, invalid };
+}
+
+export interface Secret {
+  password?: string | undefined;
+  token?: string | undefined;
+}
+
+/** What the client needs to reach a profile's server, with its secret and CA text resolved. */
+export function clientEndpoint(profile: ServerProfile, secret: Secret, caText?: string): ClientEndpoint {
+  const common = { name: profile.name, user: profile.user, superuser: profile.superuser, password: secret.password, token: secret.token };
+  return profile.transport === 'cli'
+    ? { transport: 'cli', ...common, host: profile.host ?? 'localhost', port: profile.port ?? 8886, consolePath: profile.consolePath }
+    : { transport: 'http', ...common, url: profile.url!, ca: caText };
+}
+
+/** Whether a profile signs in at all: a profile without a user talks to a server that needs none. */
+export function needsSecret(profile: ServerProfile): boolean {
+  return profile.user !== undefined;
+}

@@ -1,0 +1,110 @@
+/**
+ * The one owner of refreshing: timers, the Refresh button, settings changes and commands all go
+ * through it. Each server has its own setTimeout chain, so a slow server never delays another and
+ * calls never overlap. Polling runs only while someone can see it (view visible, window focused,
+ * auto-refresh on), backs off on failure, and stretches itself at large sizes so that polling stays
+ * under a tenth of one core.
+ */
+import { Emitter, type Disposable } from './events';
+import type { DestinationStore } from './store';
+
+export interface SchedulerOptions {
+  /** The configured interval in ms (setting jetstream.refreshIntervalSeconds). */
+  intervalMs: number;
+  /** Largest share of time spent refreshing, 0.1 = 10 %. */
+  maxBusyShare?: number;
+  /** Most a failure multiplies the interval by, so a recovered server is seen again within this many intervals. */
+  maxBackoffFactor?: number;
+}
+
+export class RefreshScheduler implements Disposable {
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly delays = new Map<string, number>();
+  private active = false;
+  private disposed = false;
+  private readonly intervalEmitter = new Emitter<string>();
+  /** A server's effective interval changed (stretched for size, or backing off). */
+  readonly onDidChangeInterval = this.intervalEmitter.event;
+
+  constructor(
+    private readonly store: DestinationStore,
+    private options: SchedulerOptions,
+  ) {}
+
+  setOptions(options: SchedulerOptions): void {
+    this.options = options;
+    if (this.active) this.restartAll();
+  }
+
+  /** Polling on or off: on when the view is visible, the window focused and auto-refresh enabled. */
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    if (active) this.restartAll();
+    else this.stopAll();
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** Refreshes now (one server, or all), whether polling is on or not, and re-arms the timer after. */
+  async refreshNow(server?: string): Promise<void> {
+    const names = server ? [server] : this.store.servers().map((s) => s.profile.name);
+    await Promise.all(names.map((name) => this.run(name)));
+  }
+
+  /** The delay in ms between two refreshes of a server as things stand. */
+  effectiveIntervalMs(server: string): number {
+    return this.delays.get(server) ?? this.options.intervalMs;
+  }
+
+  private restartAll(): void {
+    this.stopAll();
+    for (const s of this.store.servers()) void this.run(s.profile.name);
+  }
+
+  private stopAll(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private async run(name: string): Promise<void> {
+    const pending = this.timers.get(name);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(name);
+    await this.store.refresh(name);
+    if (this.disposed) return;
+    const delay = this.nextDelay(name);
+    if (this.delays.get(name) !== delay) {
+      this.delays.set(name, delay);
+      this.intervalEmitter.fire(name);
+    }
+    if (this.active && this.store.server(name) && !this.timers.has(name)) {
+      this.timers.set(
+        name,
+        setTimeout(() => void this.run(name), delay),
+      );
+    }
+  }
+
+  private nextDelay(name: string): number {
+    const state = this.store.server(name);
+    const interval = this.options.intervalMs;
+    if (!state) return interval;
+    if (state.phase === 'error') {
+      const factor = Math.min(2 ** (state.consecutiveFailures - 1), this.options.maxBackoffFactor ?? 2);
+      return Math.round(interval * factor);
+    }
+    const share = this.options.maxBusyShare ?? 0.1;
+    // busy / (busy + delay) <= share  ⇔  delay >= busy × (1 − share) / share
+    const stretched = Math.ceil((state.lastRefreshMs * (1 - share)) / share);
+    return Math.max(interval, stretched);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopAll();
+    this.intervalEmitter.dispose();
+  }
+}

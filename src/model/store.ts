@@ -1,0 +1,260 @@
+/**
+ * The one place that knows what each server said last. Views read from it and listen to it; commands
+ * call the client and then ask it to refresh, so data flows one way: transport → client → store → views.
+ *
+ * A failed refresh keeps the last good snapshot (marked as such) so nothing flickers to empty while a
+ * server is briefly unreachable.
+ */
+import type { JetStreamClient } from '../api/client';
+import { JetStreamError } from '../api/errors';
+import type { Destination, ServerInfo } from '../api/schemas';
+import { Emitter, type Disposable } from './events';
+import { ServerHistory, type HistorySeries } from './history';
+import type { InvalidProfile, ServerProfile } from './profiles';
+
+export type ServerPhase = 'loading' | 'ok' | 'error';
+
+export interface ServerState {
+  readonly profile: ServerProfile;
+  phase: ServerPhase;
+  info?: ServerInfo | undefined;
+  /** The last good snapshot, by destinationId, in the server's order. */
+  destinations: Map<string, Destination>;
+  /** Set while the last refresh failed; cleared by the next success. */
+  error?: JetStreamError | undefined;
+  /** Newest snapshotTime (µs) of the last good snapshot: staleness of a destination is measured against it. */
+  newestSnapshotTime: number | null;
+  consecutiveFailures: number;
+  /** How long the last successful refresh took, in ms: the scheduler stretches the interval by it. */
+  lastRefreshMs: number;
+  lastSuccessAt?: number | undefined;
+}
+
+export interface StoreChange {
+  server: string;
+  /** The server's own node changed: phase, info or error. */
+  serverChanged: boolean;
+  /** Destinations came or went. */
+  listChanged: boolean;
+  /** Destinations whose fields changed (apart from snapshotTime, which changes every tick). */
+  changed: string[];
+}
+
+/** Opens a client for a profile; throws a JetStreamError when the secret it needs is missing. */
+export type ClientFactory = (profile: ServerProfile) => Promise<JetStreamClient>;
+
+export interface StoreOptions {
+  /** Seconds of plot history kept per destination. */
+  historySeconds?: number;
+  log?: (message: string) => void;
+}
+
+export class DestinationStore implements Disposable {
+  private readonly states = new Map<string, ServerState>();
+  private readonly clients = new Map<string, Promise<JetStreamClient>>();
+  private readonly histories = new Map<string, ServerHistory>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private invalidProfiles: InvalidProfile[] = [];
+  private readonly changeEmitter = new Emitter<StoreChange>();
+  private readonly profilesEmitter = new Emitter<void>();
+  /** One event per refresh of one server. */
+  readonly onDidChange = this.changeEmitter.event;
+  /** Servers were added, removed or edited. */
+  readonly onDidChangeServers = this.profilesEmitter.event;
+
+  constructor(
+    private readonly connect: ClientFactory,
+    private readonly options: StoreOptions = {},
+  ) {}
+
+  /** Applies the profiles from settings: keeps the state of servers whose profile did not change. */
+  setProfiles(profiles: ServerProfile[], invalid: InvalidProfile[] = []): void {
+    const next = new Map<string, ServerState>();
+    for (const profile of profiles) {
+      const old = this.states.get(profile.name);
+      if (old && JSON.stringify(old.profile) === JSON.stringify(profile)) {
+        next.set(profile.name, old);
+      } else {
+        if (old) this.forgetClient(profile.name);
+        next.set(profile.name, emptyState(profile));
+        this.histories.delete(profile.name);
+      }
+    }
+    for (const name of this.states.keys()) {
+      if (!next.has(name)) {
+        this.forgetClient(name);
+        this.histories.delete(name);
+      }
+    }
+    this.states.clear();
+    for (const [k, v] of next) this.states.set(k, v);
+    this.invalidProfiles = invalid;
+    this.profilesEmitter.fire();
+  }
+
+  servers(): ServerState[] {
+    return [...this.states.values()];
+  }
+
+  invalid(): InvalidProfile[] {
+    return this.invalidProfiles;
+  }
+
+  server(name: string): ServerState | undefined {
+    return this.states.get(name);
+  }
+
+  destination(server: string, id: string): Destination | undefined {
+    return this.states.get(server)?.destinations.get(id);
+  }
+
+  history(server: string, id: string): HistorySeries {
+    return this.histories.get(server)?.get(id) ?? { t: [], sendRateAverage: [], sendRateMax: [], roundTripTimeMs: [] };
+  }
+
+  /** The client for a server, opened once and reused until its profile or secret changes. */
+  client(name: string): Promise<JetStreamClient> {
+    const state = this.states.get(name);
+    if (!state) return Promise.reject(new JetStreamError('NotFound', `There is no server named '${name}'.`));
+    let client = this.clients.get(name);
+    if (!client) {
+      client = this.connect(state.profile);
+      client.catch(() => this.clients.delete(name));
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  /** Drops a server's client, e.g. after its password changed, so the next call signs in afresh. */
+  forgetClient(name: string): void {
+    const client = this.clients.get(name);
+    this.clients.delete(name);
+    client?.then((c) => c.close()).catch(() => undefined);
+  }
+
+  /**
+   * Fetches one server's info and destinations and announces what changed. Calls for a server never
+   * overlap: a call while one is running waits for it and then runs once more.
+   */
+  refresh(name: string, signal?: AbortSignal): Promise<void> {
+    const running = this.inFlight.get(name);
+    if (running) return running.then(() => this.refresh(name, signal));
+    const task = this.fetch(name, signal).finally(() => this.inFlight.delete(name));
+    this.inFlight.set(name, task);
+    return task;
+  }
+
+  private async fetch(name: string, signal?: AbortSignal): Promise<void> {
+    const state = this.states.get(name);
+    if (!state) return;
+    const started = Date.now();
+    try {
+      const client = await this.client(name);
+      const info = state.info ?? (await client.getServerInfo({ signal }));
+      const list = await client.getDestinations({ signal });
+      if (this.states.get(name) !== state) return; // the profile changed meanwhile: this answer is for the old one
+      const serverChanged = state.phase !== 'ok' || state.error !== undefined || state.info !== info;
+      state.info = info;
+      const { listChanged, changed } = this.apply(state, list);
+      state.phase = 'ok';
+      state.error = undefined;
+      state.consecutiveFailures = 0;
+      state.lastRefreshMs = Date.now() - started;
+      state.lastSuccessAt = Date.now();
+      this.options.log?.(`${name}: ${list.length} destinations in ${state.lastRefreshMs} ms`);
+      this.changeEmitter.fire({ server: name, serverChanged, listChanged, changed });
+    } catch (e) {
+      if (this.states.get(name) !== state) return;
+      const error = e instanceof JetStreamError ? e : new JetStreamError('ServerError', `Server '${name}': ${(e as Error)?.message ?? e}`);
+      if (error.code === 'Aborted') return;
+      const serverChanged = state.phase !== 'error' || state.error?.message !== error.message;
+      state.phase = 'error';
+      state.error = error;
+      state.consecutiveFailures++;
+      if (error.isAuthentication || error.code === 'ConsoleNotFound') this.forgetClient(name);
+      // A restarted server may report a new version: ask again once it answers.
+      state.info = undefined;
+      this.options.log?.(`${name}: ${error.code}: ${error.message}`);
+      this.changeEmitter.fire({ server: name, serverChanged, listChanged: false, changed: [] });
+    }
+  }
+
+  /** Replaces the snapshot, keeping the Destination objects of unchanged records, and records history. */
+  private apply(state: ServerState, list: Destination[]): { listChanged: boolean; changed: string[] } {
+    const previous = state.destinations;
+    const next = new Map<string, Destination>();
+    const changed: string[] = [];
+    let newest: number | null = null;
+    let listChanged = list.length !== previous.size;
+    for (const d of list) {
+      const old = previous.get(d.destinationId);
+      if (!old) listChanged = true;
+      else if (!sameDestination(old, d)) changed.push(d.destinationId);
+      next.set(d.destinationId, d);
+      if (d.snapshotTime !== null && (newest === null || d.snapshotTime > newest)) newest = d.snapshotTime;
+    }
+    state.destinations = next;
+    state.newestSnapshotTime = newest;
+    let history = this.histories.get(state.profile.name);
+    if (!history) {
+      history = new ServerHistory(this.options.historySeconds ?? 300);
+      this.histories.set(state.profile.name, history);
+    }
+    history.record(
+      newest !== null ? newest / 1000 : Date.now(),
+      (function* () {
+        for (const d of list) yield [d.destinationId, d] as [string, Destination];
+      })(),
+    );
+    return { listChanged, changed };
+  }
+
+  /** Takes a destination the server just confirmed (after a create or a userData edit) without waiting for a poll. */
+  accept(server: string, destination: Destination): void {
+    const state = this.states.get(server);
+    if (!state) return;
+    const isNew = !state.destinations.has(destination.destinationId);
+    state.destinations.set(destination.destinationId, destination);
+    this.changeEmitter.fire({ server, serverChanged: false, listChanged: isNew, changed: isNew ? [] : [destination.destinationId] });
+  }
+
+  /** Applies the userData the server returned after an update or delete. */
+  acceptUserData(server: string, id: string, userData: Record<string, string>): void {
+    const state = this.states.get(server);
+    const d = state?.destinations.get(id);
+    if (!state || !d) return;
+    state.destinations.set(id, { ...d, userData });
+    this.changeEmitter.fire({ server, serverChanged: false, listChanged: false, changed: [id] });
+  }
+
+  /** Forgets a destination the server confirmed deleted. */
+  forget(server: string, id: string): void {
+    const state = this.states.get(server);
+    if (state?.destinations.delete(id)) this.changeEmitter.fire({ server, serverChanged: false, listChanged: true, changed: [] });
+  }
+
+  dispose(): void {
+    for (const name of [...this.clients.keys()]) this.forgetClient(name);
+    this.changeEmitter.dispose();
+    this.profilesEmitter.dispose();
+  }
+}
+
+function emptyState(profile: ServerProfile): ServerState {
+  return { profile, phase: 'loading', destinations: new Map(), newestSnapshotTime: null, consecutiveFailures: 0, lastRefreshMs: 0 };
+}
+
+/** Field-by-field comparison, ignoring snapshotTime (new every second) and comparing small nested objects by value. */
+export function sameDestination(a: Destination, b: Destination): boolean {
+  const keys = Object.keys(b);
+  if (Object.keys(a).length !== keys.length) return false;
+  for (const k of keys) {
+    if (k === 'snapshotTime') continue;
+    const x = (a as Record<string, unknown>)[k];
+    const y = (b as Record<string, unknown>)[k];
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
+}

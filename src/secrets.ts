@@ -1,0 +1,72 @@
+/**
+ * Passwords and API tokens live only in VS Code's SecretStorage, keyed by the server profile's name.
+ * They never reach settings, logs or command lines.
+ */
+import { readFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { JetStreamClient } from './api/client';
+import { JetStreamError } from './api/errors';
+import { clientEndpoint, needsSecret, type Secret, type ServerProfile } from './model/profiles';
+
+const KEY_PREFIX = 'jetstream.server.';
+
+export class ServerSecrets {
+  constructor(private readonly storage: vscode.SecretStorage) {}
+
+  async get(server: string): Promise<Secret | undefined> {
+    const raw = await this.storage.get(KEY_PREFIX + server);
+    if (!raw) return undefined;
+    try {
+      const parsed = JSON.parse(raw) as Secret;
+      return typeof parsed === 'object' && parsed ? { password: parsed.password, token: parsed.token } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  store(server: string, secret: Secret): Thenable<void> {
+    return this.storage.store(KEY_PREFIX + server, JSON.stringify(secret));
+  }
+
+  delete(server: string): Thenable<void> {
+    return this.storage.delete(KEY_PREFIX + server);
+  }
+
+  /** Opens a client for a profile: its secret from storage and its pinned certificate from disk. */
+  async connect(profile: ServerProfile, timeoutMs: number): Promise<JetStreamClient> {
+    const secret = needsSecret(profile) ? await this.get(profile.name) : {};
+    if (!secret) {
+      throw new JetStreamError(
+        'AuthRequired',
+        vscode.l10n.t("No password is stored for user {0} on server '{1}'. Use Sign In to enter it.", profile.user ?? '', profile.name),
+        { server: profile.name },
+      );
+    }
+    let ca: string | undefined;
+    if (profile.ca) {
+      try {
+        ca = await readFile(profile.ca, 'utf8');
+      } catch (e) {
+        throw new JetStreamError(
+          'TlsIdentity',
+          vscode.l10n.t("Cannot read the certificate file {0} of server '{1}': {2}", profile.ca, profile.name, (e as Error).message),
+          { server: profile.name },
+        );
+      }
+    }
+    return JetStreamClient.create(clientEndpoint(profile, secret, ca), { timeoutMs });
+  }
+}
+
+/** Asks for a password or an API token; undefined when the user cancels. */
+export async function askSecret(server: string, user: string | undefined, reason?: string): Promise<Secret | undefined> {
+  const value = await vscode.window.showInputBox({
+    title: vscode.l10n.t("Sign in to '{0}'", server),
+    prompt: reason ?? vscode.l10n.t('Password for user {0}, or an API token starting with "token:"', user ?? ''),
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.length === 0 ? vscode.l10n.t('Enter the password, or press Escape to cancel.') : undefined),
+  });
+  if (value === undefined) return undefined;
+  return value.startsWith('token:') ? { token: value.slice('token:'.length) } : { password: value };
+}

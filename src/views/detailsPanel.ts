@@ -1,0 +1,211 @@
+/**
+ * Details panels: one WebviewPanel per destination showing its whole structure, live. The HTML is set
+ * once; after the page says it is ready, the latest snapshot is posted at the snapshot rate while the
+ * panel is visible, and caught up when it shows again. Messages both ways are validated with zod.
+ */
+import * as vscode from 'vscode';
+import { JetStreamError } from '../api/errors';
+import { pickDestination, type Services, type Target } from '../commands/services';
+import type { Destination } from '../api/schemas';
+import { destinationStatus } from '../model/status';
+import { FromWebview, PanelState, type SnapshotMessage, type ToWebview } from '../webview/protocol';
+
+const VIEW_TYPE = 'jetstream.destinationDetails';
+
+export function registerDetailsPanels(s: Services): vscode.Disposable[] {
+  const panels = new Map<string, DetailsPanel>();
+  const open = (server: string, destinationId: string, existing?: vscode.WebviewPanel) => {
+    const key = `${server}\n${destinationId}`;
+    const panel = panels.get(key);
+    if (panel && !existing) {
+      panel.reveal();
+      return panel;
+    }
+    const created = new DetailsPanel(s, server, destinationId, existing, () => panels.delete(key));
+    panels.set(key, created);
+    return created;
+  };
+  return [
+    vscode.commands.registerCommand('jetstream.openDetails', async (target?: Target) => {
+      const picked = await pickDestination(s, target);
+      if (picked) open(picked.server, picked.destinationId);
+    }),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const parsed = PanelState.safeParse(state);
+        if (parsed.success) open(parsed.data.server, parsed.data.destinationId, panel);
+        else panel.dispose();
+      },
+    }),
+    { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
+  ];
+}
+
+class DetailsPanel {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  /** A snapshot arrived while hidden: send it when the panel shows again. */
+  private behind = false;
+  /** The last data seen, kept so a deleted or unreachable destination is marked, not blanked. */
+  private last: Destination | undefined;
+
+  constructor(
+    private readonly s: Services,
+    private readonly server: string,
+    private readonly destinationId: string,
+    existing: vscode.WebviewPanel | undefined,
+    private readonly onDispose: () => void,
+  ) {
+    const d = s.store.destination(server, destinationId);
+    this.last = d;
+    const title = d ? `${d.destinationAddress}:${d.destinationPort}` : destinationId;
+    const roots = [vscode.Uri.joinPath(s.context.extensionUri, 'dist'), vscode.Uri.joinPath(s.context.extensionUri, 'media')];
+    this.panel =
+      existing ??
+      vscode.window.createWebviewPanel(VIEW_TYPE, title, vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: roots,
+        enableFindWidget: true,
+      });
+    this.panel.webview.options = { enableScripts: true, localResourceRoots: roots };
+    this.panel.title = title;
+    this.panel.webview.html = this.html();
+    this.disposables.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
+      this.panel.onDidChangeViewState(() => {
+        if (this.panel.visible && this.behind) this.post();
+      }),
+      { dispose: s.store.onDidChange((c) => c.server === server && this.update()).dispose },
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  private update(): void {
+    if (!this.ready) return;
+    if (this.panel.visible) this.post();
+    else this.behind = true;
+  }
+
+  private snapshot(): SnapshotMessage | undefined {
+    const state = this.s.store.server(this.server);
+    const d = state?.destinations.get(this.destinationId) ?? this.last;
+    if (!d) return undefined;
+    this.last = d;
+    const gone = state?.phase === 'ok' && !state.destinations.has(this.destinationId);
+    const liveness = !state ? 'unreachable' : gone ? 'deleted' : state.phase === 'error' ? 'unreachable' : 'live';
+    return {
+      type: 'snapshot',
+      server: this.server,
+      destination: d,
+      status: destinationStatus(d, state?.newestSnapshotTime ?? null),
+      liveness,
+      problem:
+        liveness === 'unreachable'
+          ? (state?.error?.message ?? vscode.l10n.t("Server '{0}' is no longer configured.", this.server))
+          : undefined,
+      history: this.s.store.history(this.server, this.destinationId),
+    };
+  }
+
+  private post(): void {
+    const message = this.snapshot();
+    this.behind = false;
+    if (message) void this.send(message);
+  }
+
+  private send(message: ToWebview): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = FromWebview.safeParse(raw);
+    if (!parsed.success) {
+      this.s.log.warn(`details panel sent an invalid message; ignored`);
+      return;
+    }
+    const m = parsed.data;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.post();
+        return;
+      case 'refresh':
+        await this.s.scheduler.refreshNow(this.server);
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Copied'), 2000);
+        return;
+      case 'setUserData':
+      case 'deleteUserData': {
+        const result = await this.changeUserData(m.type === 'setUserData' ? m.value : undefined, m.key);
+        await this.send({ type: 'userDataResult', requestId: m.requestId, key: m.key, ...result });
+        this.post();
+        return;
+      }
+    }
+  }
+
+  /** Sends one key; the answer goes next to the row in the panel, never as a silent loss. */
+  private async changeUserData(value: string | undefined, key: string): Promise<{ ok: boolean; error?: string }> {
+    try {
+      const client = await this.s.store.client(this.server);
+      const userData =
+        value === undefined
+          ? await client.deleteObjectUserData(this.destinationId, [key])
+          : await client.updateObjectUserData(this.destinationId, { [key]: value });
+      this.s.store.acceptUserData(this.server, this.destinationId, userData);
+      this.s.log.info(
+        `userData '${key}' ${value === undefined ? 'deleted' : 'set'} on destination ${this.destinationId} from the details panel`,
+      );
+      return { ok: true };
+    } catch (e) {
+      const error = e instanceof JetStreamError || e instanceof Error ? e.message : String(e);
+      this.s.log.error(`userData '${key}' on destination ${this.destinationId}: ${error}`);
+      if (e instanceof JetStreamError && e.code === 'NotFound') void this.s.scheduler.refreshNow(this.server);
+      return { ok: false, error };
+    }
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = nonceValue();
+    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.s.context.extensionUri, 'dist', file)).toString();
+    const state = JSON.stringify({ server: this.server, destinationId: this.destinationId } satisfies PanelState);
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('webview.css')}" nonce="${nonce}">
+<title>Destination details</title>
+</head>
+<body data-panel-state="${escapeAttribute(state)}">
+<main id="app" aria-live="off"><p class="loading">Loading…</p></main>
+<script nonce="${nonce}" src="${asset('webview.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.onDispose();
+    this.disposables.forEach((d) => d.dispose());
+    this.panel.dispose();
+  }
+}
+
+function nonceValue(): string {
+  const bytes = new Uint8Array(24);
+  crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64');
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,273 @@
+/**
+ * One conformance suite for the typed client, run through both transports (http and the console API
+ * shim) against the real simulator over loopback sockets.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { JetStreamClient, type ClientEndpoint } from '../../src/api/client';
+import { consoleArgs } from '../../src/api/cliTransport';
+import { JetStreamError } from '../../src/api/errors';
+import { DESTINATION_FIELDS, Destination } from '../../src/api/schemas';
+import { startSimulator, type Simulator } from '../../sim/server';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const consolePath = path.join(root, 'bin/jetstream');
+if (!existsSync(path.join(root, 'dist/jetstream-console.js'))) throw new Error('run the build first: npm run build');
+
+let sim: Simulator;
+before(async () => {
+  sim = await startSimulator({ port: 0, tickMs: 0, seed: 42, destinations: 30 });
+});
+after(() => sim.close());
+
+type Who = { user?: string; password?: string; token?: string; superuser?: boolean };
+
+function endpoint(transport: 'http' | 'cli', who: Who, name = 'lab'): ClientEndpoint {
+  const url = new URL(sim.url);
+  return transport === 'http'
+    ? { transport, name, url: sim.url, ...who }
+    : { transport, name, host: url.hostname, port: Number(url.port), consolePath, ...who };
+}
+
+async function failure(p: Promise<unknown>): Promise<JetStreamError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof JetStreamError, `expected a JetStreamError, got ${e}`);
+    return e;
+  }
+  assert.fail('expected the call to fail');
+}
+
+async function admin(command: string, params: Record<string, unknown>) {
+  const c = JetStreamClient.create(endpoint('http', { user: 'admin', password: 'admin' }));
+  try {
+    return await c.callRaw(command, params);
+  } finally {
+    await c.close();
+  }
+}
+
+for (const transport of ['http', 'cli'] as const) {
+  describe(`client over ${transport}`, () => {
+    const demo = () => JetStreamClient.create(endpoint(transport, { user: 'demo', password: 'demo' }));
+    const bob = () => JetStreamClient.create(endpoint(transport, { user: 'bob', password: 'bob' }));
+
+    it('reads server information without credentials', async () => {
+      const info = await JetStreamClient.create(endpoint(transport, {})).getServerInfo();
+      assert.equal(info.authRequired, true);
+      assert.ok(info.apiVersion >= 27);
+      assert.equal(typeof info.version, 'string');
+    });
+
+    it('lists only the caller’s own destinations, each a full Destination structure', async () => {
+      const list = await demo().getDestinations();
+      assert.ok(list.length > 0);
+      for (const d of list) {
+        assert.equal(d.owner, 'demo');
+        for (const field of DESTINATION_FIELDS)
+          if (field !== 'ownerToken' && field !== 'ownerTokenSession') assert.ok(field in d, `${field} missing`);
+        assert.ok(Destination.safeParse(d).success);
+      }
+    });
+
+    it('creates idempotently: the same owner, address and port give back the same destination', async () => {
+      const c = demo();
+      const a = await c.createDestination({
+        destinationAddress: `idem-${transport}.example.com`,
+        destinationPort: 9000,
+        sendRateMax: 50_000,
+      });
+      const b = await c.createDestination({ destinationAddress: `idem-${transport}.example.com`, destinationPort: 9000 });
+      assert.equal(b.destinationId, a.destinationId);
+      assert.equal(b.sendRateMax, 50_000);
+      assert.equal((await c.getDestination(a.destinationId)).destinationAddress, `idem-${transport}.example.com`);
+    });
+
+    it('merges userData and deletes single keys without touching the others', async () => {
+      const c = demo();
+      const d = await c.createDestination({ destinationAddress: `ud-${transport}.example.com`, userData: { keep: '1', change: 'old' } });
+      assert.deepEqual(await c.updateObjectUserData(d.destinationId, { change: 'new', add: 'x' }), { keep: '1', change: 'new', add: 'x' });
+      assert.deepEqual(await c.deleteObjectUserData(d.destinationId, ['add']), { keep: '1', change: 'new' });
+    });
+
+    it('deletes a destination, after which it is not found', async () => {
+      const c = demo();
+      const d = await c.createDestination({ destinationAddress: `del-${transport}.example.com` });
+      await c.deleteDestination(d.destinationId);
+      const e = await failure(c.getDestination(d.destinationId));
+      assert.equal(e.code, 'NotFound');
+      assert.match(e.message, /Server 'lab' has no such destination/);
+    });
+
+    it('says which password was refused, for which server and user', async () => {
+      const e = await failure(JetStreamClient.create(endpoint(transport, { user: 'demo', password: 'wrong' })).getDestinations());
+      assert.equal(e.code, 'AuthFailed');
+      assert.equal(e.message, "Server 'lab' refused the password for user demo.");
+      assert.equal(transport === 'http' ? e.details.status : e.details.exitCode !== 0, transport === 'http' ? 401 : true);
+      assert.ok(e.isAuthentication);
+    });
+
+    it('asks for credentials when the server requires them', async () => {
+      const e = await failure(JetStreamClient.create(endpoint(transport, {})).getDestinations());
+      assert.equal(e.code, 'AuthRequired');
+    });
+
+    it("refuses another owner's destination with PermissionDenied, an unknown id with NotFound", async () => {
+      const mine = await demo().createDestination({ destinationAddress: `perm-${transport}.example.com` });
+      assert.equal((await failure(bob().getDestination(mine.destinationId))).code, 'PermissionDenied');
+      assert.equal((await failure(bob().getDestination('no-such-destination'))).code, 'NotFound');
+      assert.ok(!(await bob().getDestinations()).some((d) => d.destinationId === mine.destinationId));
+    });
+
+    it('gives a superuser every destination, and refuses the superuser view to others', async () => {
+      const all = await JetStreamClient.create(
+        endpoint(transport, { user: 'admin', password: 'admin', superuser: true }),
+      ).getDestinations();
+      assert.ok(new Set(all.map((d) => d.owner)).size >= 2);
+      const e = await failure(
+        JetStreamClient.create(endpoint(transport, { user: 'demo', password: 'demo', superuser: true })).getDestinations(),
+      );
+      assert.equal(e.code, 'PermissionDenied');
+    });
+
+    it('authenticates with an API token and records it as the owner token', async () => {
+      const created = (await demo().callRaw('createAPIToken', {})) as { token: string };
+      const c = JetStreamClient.create(endpoint(transport, { token: created.token }));
+      const d = await c.createDestination({ destinationAddress: `token-${transport}.example.com` });
+      assert.equal(d.owner, 'demo');
+      assert.ok(d.ownerToken);
+      await admin('sim.expireToken', { token: created.token });
+      const e = await failure(c.getDestinations());
+      assert.equal(e.code, 'AuthFailed');
+      assert.match(e.message, /refused the API token/);
+    });
+
+    it('reports a parameter the server rejects, naming it', async () => {
+      const e = await failure(demo().callRaw('send.createDestination', { destinationAddress: 'ok.example.com', destinationPort: 70000 }));
+      assert.equal(e.code, 'InvalidParameter');
+      assert.match(e.message, /destinationPort/);
+    });
+
+    it('refuses a bad request before sending it', async () => {
+      const e = await failure(demo().createDestination({ destinationAddress: 'not a host!' }));
+      assert.equal(e.code, 'InvalidParameter');
+      assert.match(e.message, /Not sent to server 'lab'.*destinationAddress/);
+    });
+
+    it('reports an unknown command', async () => {
+      const e = await failure(demo().callRaw('send.noSuchThing', {}));
+      assert.equal(e.code, 'UnknownCommand');
+    });
+
+    it('lists connections of connected destinations', async () => {
+      await admin('sim.tick', { count: 3 });
+      const conns = await demo().getConnections();
+      assert.ok(conns.length > 0);
+      assert.equal((await demo().getConnection(conns[0]!.connectionId)).connectionId, conns[0]!.connectionId);
+    });
+  });
+}
+
+describe('client failures before the protocol', () => {
+  it('says a server is unreachable when nothing listens', async () => {
+    const port = await freePort();
+    for (const transport of ['http', 'cli'] as const) {
+      const ep: ClientEndpoint =
+        transport === 'http'
+          ? { transport, name: 'dead', url: `http://127.0.0.1:${port}` }
+          : { transport, name: 'dead', host: '127.0.0.1', port, consolePath };
+      const e = await failure(JetStreamClient.create(ep).getServerInfo());
+      assert.equal(e.code, 'Unreachable', transport);
+      assert.match(e.message, /server 'dead'/i);
+    }
+  });
+
+  it('times out a slow answer, and honours a cancellation', async () => {
+    await admin('sim.setFaults', { latencyMs: 1500 });
+    try {
+      const c = JetStreamClient.create(endpoint('http', { user: 'demo', password: 'demo' }));
+      const e = await failure(c.getDestinations({ timeoutMs: 300 }));
+      assert.equal(e.code, 'Timeout');
+      assert.match(e.message, /did not answer send\.getDestinations within 0\.3 s/);
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 100);
+      assert.equal((await failure(c.getDestinations({ signal: abort.signal }))).code, 'Aborted');
+      const cli = JetStreamClient.create(endpoint('cli', { user: 'demo', password: 'demo' }));
+      assert.equal((await failure(cli.getDestinations({ timeoutMs: 300 }))).code, 'Timeout');
+    } finally {
+      await admin('sim.setFaults', { latencyMs: 0 });
+    }
+  });
+
+  for (const [fault, code] of [
+    ['truncateRate', 'InvalidResponse'],
+    ['schemaRate', 'InvalidResponse'],
+    ['errorRate', 'ServerError'],
+    ['resetRate', 'Unreachable'],
+  ] as const) {
+    it(`turns ${fault} into a clear ${code} error over both transports`, async () => {
+      await admin('sim.setFaults', { [fault]: 1 });
+      try {
+        for (const transport of ['http', 'cli'] as const) {
+          const e = await failure(JetStreamClient.create(endpoint(transport, { user: 'demo', password: 'demo' })).getDestinations());
+          assert.equal(e.code, code, `${transport}: ${e.message}`);
+          assert.match(e.message, /'lab'/);
+        }
+      } finally {
+        await admin('sim.setFaults', { [fault]: 0 });
+      }
+    });
+  }
+
+  it('refuses an oversized answer instead of exhausting memory', async () => {
+    await admin('sim.setFaults', { hugeBodyBytes: 2_000_000 });
+    try {
+      const c = JetStreamClient.create({
+        ...endpoint('http', { user: 'demo', password: 'demo' }),
+        maxResponseBytes: 1_000_000,
+      } as ClientEndpoint);
+      const e = await failure(c.getDestinations());
+      assert.equal(e.code, 'InvalidResponse');
+      assert.match(e.message, /larger than 1000000 bytes/);
+    } finally {
+      await admin('sim.setFaults', { hugeBodyBytes: 0 });
+    }
+  });
+
+  it('never puts a password or token on the console command line', () => {
+    const args = consoleArgs(
+      { name: 'x', host: 'h', port: 1, user: 'demo', password: 'hunter2', token: undefined },
+      'send.updateObjectUserData',
+      {
+        objectId: 'id',
+        userData: { a: 'b' },
+      },
+    );
+    assert.deepEqual(args, [
+      'api',
+      '--host',
+      'h',
+      '--api-control-port',
+      '1',
+      '--user',
+      'demo',
+      'send.updateObjectUserData',
+      '--objectId=id',
+      '--userData={"a":"b"}',
+    ]);
+    assert.ok(!consoleArgs({ name: 'x', host: 'h', port: 1, token: 'tok-secret' }, 'getServerInfo', {}).join(' ').includes('tok-secret'));
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
