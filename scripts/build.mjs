@@ -9,10 +9,21 @@ const root = path.resolve(import.meta.dirname, '..');
 const at = (p) => path.join(root, p);
 rmSync(at('dist'), { recursive: true, force: true });
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: dev ? 'inline' : 'linked', minify: !dev, logLevel: 'warning', legalComments: 'none' };
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: dev ? 'inline' : 'linked',
+  minify: !dev,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
 
 const vscodeTests = existsSync(at('test/vscode'))
-  ? readdirSync(at('test/vscode')).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => at(`test/vscode/${f}`))
+  ? readdirSync(at('test/vscode'))
+      .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+      .map((f) => at(`test/vscode/${f}`))
   : [];
 
 await Promise.all([
@@ -20,7 +31,24 @@ await Promise.all([
   build({ ...node, entryPoints: [at('sim/main.ts')], outfile: at('dist/sim.js') }),
   build({ ...node, entryPoints: [at('sim/console.ts')], outfile: at('dist/jetstream-console.js') }),
   existsSync(at('src/webview/main.ts')) &&
-    build({ bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: dev ? 'inline' : false, minify: !dev, logLevel: 'warning', entryPoints: [at('src/webview/main.ts')], outfile: at('dist/webview.js') }),
+    build({
+      bundle: true,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      sourcemap: dev ? 'inline' : false,
+      minify: !dev,
+      logLevel: 'warning',
+      entryPoints: [at('src/webview/main.ts')],
+      outfile: at('dist/webview.js'),
+    }),
   vscodeTests.length &&
-    build({ ...node, minify: false, sourcemap: 'inline', entryPoints: vscodeTests, outdir: at('dist/test/vscode'), external: ['vscode', 'mocha'] }),
+    build({
+      ...node,
+      minify: false,
+      sourcemap: 'inline',
+      entryPoints: vscodeTests,
+      outdir: at('dist/test/vscode'),
+      external: ['vscode', 'mocha'],
+    }),
 ]);

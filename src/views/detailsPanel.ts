@@ -9,6 +9,7 @@ import { pickDestination, type Services, type Target } from '../commands/service
 import type { Destination } from '../api/schemas';
 import { destinationStatus } from '../model/status';
 import { FromWebview, PanelState, type SnapshotMessage, type ToWebview } from '../webview/protocol';
+import { detailsHtml } from './detailsHtml';
 
 const VIEW_TYPE = 'jetstream.destinationDetails';
 
@@ -174,23 +175,14 @@ class DetailsPanel {
 
   private html(): string {
     const webview = this.panel.webview;
-    const nonce = nonceValue();
     const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.s.context.extensionUri, 'dist', file)).toString();
-    const state = JSON.stringify({ server: this.server, destinationId: this.destinationId } satisfies PanelState);
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('webview.css')}" nonce="${nonce}">
-<title>Destination details</title>
-</head>
-<body data-panel-state="${escapeAttribute(state)}">
-<main id="app" aria-live="off"><p class="loading">Loading…</p></main>
-<script nonce="${nonce}" src="${asset('webview.js')}"></script>
-</body>
-</html>`;
+    return detailsHtml({
+      cspSource: webview.cspSource,
+      nonce: nonceValue(),
+      scriptUri: asset('webview.js'),
+      styleUri: asset('webview.css'),
+      state: { server: this.server, destinationId: this.destinationId },
+    });
   }
 
   dispose(): void {
@@ -204,8 +196,4 @@ function nonceValue(): string {
   const bytes = new Uint8Array(24);
   crypto.getRandomValues(bytes);
   return Buffer.from(bytes).toString('base64');
-}
-
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -210,7 +210,9 @@ function build(): void {
   // Fields of the reference page missing from the sections above, and fields a newer server added.
   otherFields = h('dl', {});
   for (const f of DESTINATION_FIELDS) if (!placed.has(f)) otherFields.append(fieldRow({ field: f, label: f }));
-  app.append(section('Other fields', 'other', otherFields));
+  const other = section('Other fields', 'other', otherFields);
+  other.hidden = !otherFields.childElementCount;
+  app.append(other);
 
   rawJson = h('pre', { class: 'raw', tabindex: '0' });
   const copyJson = h('button', { type: 'button', class: 'copy', text: 'Copy JSON' });
@@ -265,6 +267,7 @@ function charts(): HTMLElement {
             stroke: cssVar('--vscode-charts-red', '#f14c4c'),
             width: 1,
             dash: [6, 4],
+            points: { show: false },
             value: (_u, v) => (v == null ? '—' : formatRate(v)),
           },
         ],
@@ -352,7 +355,7 @@ function userDataTable(): HTMLElement {
   const foot = h('tfoot', {}, h('tr', {}, h('td', {}, keyInput), h('td', {}, valueInput), h('td', {}, add, addError)));
   return h(
     'table',
-    { class: 'user-data' },
+    { class: 'user-data', 'data-field': 'userData' },
     h('thead', {}, h('tr', {}, h('th', { text: 'Key' }), h('th', { text: 'Value' }), h('th', { text: 'Actions' }))),
     tbody,
     foot,
@@ -486,6 +489,7 @@ function apply(m: SnapshotMessage): void {
   for (const key of Object.keys(record)) {
     if (!cells.has(key) && !placedFields.has(key)) otherFields.append(fieldRow({ field: key, label: key }));
   }
+  otherFields.parentElement!.hidden = !otherFields.childElementCount;
   patchLanes(d.priorityLanes ?? undefined);
   patchUserData(d.userData ?? {});
   setText(rawJson, JSON.stringify(d, null, 2));
