@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start` (after the build): try the extension in a real VS Code in your browser.
 //   1. installs Node 24 and code-server into tools/ if needed (once; about 90 s)
-//   2. starts the JetStream simulator: node dist/sim.js --port 0 --no-auth
+//   2. starts the JetStream simulator: node dist/sim.js --port 0 --no-auth --destinations 24 --seed 7
 //   3. packages the extension if the newest jetstream-destinations-*.vsix is missing or older than the build
 //      (`vsce package --no-dependencies --out .`; `npm run package` if nothing is built), installs it into a fresh
 //      code-server with the user setting jetstream.servers = [{ name: 'Demo', url: <simulator> }]
@@ -88,7 +88,7 @@ function packageVsix() {
   // without a build, `npm run package` builds and packages
   const built = fs.existsSync(path.join(ROOT, 'dist', 'extension.js'));
   const [cmd, args] = built
-    ? [path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', ROOT]]
+    ? [path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--out', ROOT]]
     : ['npm', ['run', 'package']];
   log(`packaging the extension: ${path.basename(cmd)} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -99,7 +99,7 @@ function packageVsix() {
 async function startSim() {
   if (!fs.existsSync(SIM)) throw new Error(`no simulator at ${SIM}: run the build first (npm run build)`);
   const extra = (process.env.JETSTREAM_SIM_ARGS ?? '').split(/\s+/).filter(Boolean); // e.g. "--destinations 40"
-  const sim = startProcess(process.execPath, [SIM, '--port', '0', '--no-auth', ...extra], {
+  const sim = startProcess(process.execPath, [SIM, '--port', '0', '--no-auth', '--destinations', '24', '--seed', '7', ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     name: 'simulator',

@@ -1,7 +1,7 @@
 // `npm test`: every check and every test, in the order that fails fastest, then one closing line
 // `N passed, N failed` for all suites together. Stages:
-//   build · typecheck · lint · node (client, simulator, model; real sockets) · webview (real Chromium)
-//   · extension host (real VS Code: code-server) · UI (the packaged .vsix in code-server, as a person)
+//   build · typecheck · lint · setup (Chromium, Node 24, code-server; once) · node (client, simulator, model; real sockets) · webview (real Chromium)
+//   · extension host (real VS Code: code-server) · package · UI (the .vsix in code-server, as a person)
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +29,7 @@ const stages = [
     cmd: ['node', 'scripts/host/run-ext-tests.mjs', '--extension', root, '--tests', path.join(root, 'dist/test/vscode/index.js')],
     counts: plainCounts,
   },
+  { name: 'package', cmd: ['npx', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', '.'] },
   { name: 'ui', cmd: ['node', '--test', '--test-reporter=spec', '--test-concurrency=1', 'test/ui/'], counts: nodeCounts },
 ];
 
@@ -76,7 +77,7 @@ for (const stage of stages) {
   summary.push(
     `${stage.name.padEnd(15)} ${code === 0 ? 'ok  ' : 'FAIL'} ${counts ? `${counts.passed} passed, ${counts.failed} failed` : ''} (${seconds.toFixed(1)} s)`,
   );
-  if (code !== 0 && ['build', 'typecheck'].includes(stage.name)) break;
+  if (code !== 0 && ['build', 'typecheck', 'setup', 'package'].includes(stage.name)) break;
 }
 console.log(`\n=== summary ===\n${summary.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,0 +1,102 @@
+// The packaged extension in code-server, driven in headless Chromium as a person would: open the
+// JetStream view, see live destinations with their icons, edit a userData value with the inline
+// action and in the details panel, and check on the simulator that only that key changed.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openBrowser, openViewContainer, screenshot, startCodeServer, treeRows, webviewFrame } from './harness.mjs';
+
+const root = path.resolve(import.meta.dirname, '../..');
+let sim;
+let simUrl;
+let codeServer;
+let browser;
+let page;
+
+async function api(command, params = {}) {
+  const res = await fetch(`${simUrl}/api/${command}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${command}: ${body.error?.message}`);
+  return body.result;
+}
+
+function startSim() {
+  return new Promise((resolve, reject) => {
+    sim = spawn(process.execPath, [path.join(root, 'dist/sim.js'), '--port', '0', '--no-auth', '--destinations', '12', '--seed', '11'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    sim.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    sim.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+}
+
+before(async () => {
+  simUrl = await startSim();
+  // The destination this test edits: a known address with two userData keys.
+  await api('send.createDestination', { destinationAddress: 'edit-me.example.com', destinationPort: 8886, sendRateMax: 80000, userData: { keep: 'untouched', note: 'before' } });
+  codeServer = await startCodeServer({ settings: { 'jetstream.servers': [{ name: 'Demo', url: simUrl }] } });
+  ({ page, close: browser } = await openBrowser(codeServer.url));
+});
+
+after(async () => {
+  await browser?.();
+  await codeServer?.stop();
+  sim?.kill();
+});
+
+describe('the JetStream view in VS Code', () => {
+  it('shows the demo server with live destinations and their status icons', async () => {
+    await openViewContainer(page, 'JetStream');
+    await treeRows(page, 'edit-me.example.com:8886').waitFor({ timeout: 30000 });
+    await page.waitForTimeout(3000); // a few snapshots: destinations move from negotiating to connected
+    const rows = treeRows(page);
+    const labels = await rows.allInnerTexts();
+    assert.ok(labels.some((l) => l.startsWith('Demo')), `server row in ${labels}`);
+    const icons = await page.locator('.pane-body .monaco-list-row .codicon-pass-filled, .pane-body .monaco-list-row .codicon-sync, .pane-body .monaco-list-row .codicon-debug-disconnect, .pane-body .monaco-list-row .codicon-error').count();
+    assert.ok(icons >= 10, `status icons on the destination rows: ${icons}`);
+    await screenshot(page, 'sidebar');
+  });
+
+  it('edits a userData value with the inline action; the server keeps every other key', async () => {
+    const row = treeRows(page, 'edit-me.example.com:8886');
+    await row.locator('.monaco-tl-twistie').click();
+    const entry = treeRows(page, 'note');
+    await entry.waitFor({ timeout: 10000 });
+    await entry.hover();
+    await entry.locator('.action-label[aria-label="Edit userData Entry"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10000 });
+    assert.equal(await input.inputValue(), 'before', 'the input box is prefilled with the value');
+    await screenshot(page, 'edit-userdata');
+    await input.fill('after, from the tree');
+    await page.keyboard.press('Enter');
+    const expected = { keep: 'untouched', note: 'after, from the tree' };
+    let userData;
+    for (let i = 0; i < 50; i++) {
+      userData = (await api('send.getDestinations')).find((d) => d.destinationAddress === 'edit-me.example.com').userData;
+      if (userData.note === expected.note) break;
+      await page.waitForTimeout(100);
+    }
+    assert.deepEqual(userData, expected);
+    await treeRows(page, 'after, from the tree').waitFor({ timeout: 5000 });
+  });
+
+  it('opens the details panel from the tree and edits userData in it', async () => {
+    await treeRows(page, 'edit-me.example.com:8886').click();
+    await page.locator('.tabs-container .tab', { hasText: 'edit-me.example.com:8886' }).waitFor({ timeout: 20000 });
+    const panel = webviewFrame(page);
+    await panel.locator('[data-field="sendRateMax"]').filter({ hasText: '80 Mbit/s' }).waitFor({ timeout: 30000 });
+    await panel.locator('tr[data-key="note"] button', { hasText: 'Edit' }).click();
+    await panel.locator('tr[data-key="note"] input').fill('after, from the panel');
+    await panel.locator('tr[data-key="note"] input').press('Enter');
+    await panel.locator('tr[data-key="note"] td.value', { hasText: 'after, from the panel' }).waitFor({ timeout: 10000 });
+    const d = (await api('send.getDestinations')).find((x) => x.destinationAddress === 'edit-me.example.com');
+    assert.deepEqual(d.userData, { keep: 'untouched', note: 'after, from the panel' });
+    await page.waitForTimeout(500);
+    await screenshot(page, 'details-panel');
+  });
+});
