@@ -88,7 +88,10 @@ function packageVsix() {
   // without a build, `npm run package` builds and packages
   const built = fs.existsSync(path.join(ROOT, 'dist', 'extension.js'));
   const [cmd, args] = built
-    ? [path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--out', ROOT]]
+    ? [
+        path.join(ROOT, 'node_modules', '.bin', 'vsce'),
+        ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', ROOT],
+      ]
     : ['npm', ['run', 'package']];
   log(`packaging the extension: ${path.basename(cmd)} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -29,7 +29,10 @@ const stages = [
     cmd: ['node', 'scripts/host/run-ext-tests.mjs', '--extension', root, '--tests', path.join(root, 'dist/test/vscode/index.js')],
     counts: plainCounts,
   },
-  { name: 'package', cmd: ['npx', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', '.'] },
+  {
+    name: 'package',
+    cmd: ['npx', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', '.'],
+  },
   { name: 'ui', cmd: ['node', '--test', '--test-reporter=spec', '--test-concurrency=1', 'test/ui/'], counts: nodeCounts },
 ];
 
