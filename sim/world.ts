@@ -10,7 +10,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import * as z from 'zod';
-import { CreateDestinationParams, Destination, type ErrorCode, UserData, UserDataKey } from '../src/api/schemas';
+import { CreateDestinationParams, Destination, type ErrorCode, UserData, UserDataInput, UserDataKey, issueText } from '../src/api/schemas';
 
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   InvalidRequest: 400,
@@ -221,10 +221,10 @@ function resolve(host: string): string {
 
 function invalidParameter(error: z.ZodError): ApiError {
   const parts = error.issues.map((issue) => {
-    const at = issue.path.map(String).join('.');
+    const { path: at, message } = issueText(issue);
     if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `unknown parameter '${at ? `${at}.` : ''}${k}'`).join('; ');
     if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `missing parameter '${at}'`;
-    return `parameter '${at}': ${issue.message}`;
+    return `parameter '${at}': ${message}`;
   });
   return new ApiError('InvalidParameter', parts.join('; '));
 }
@@ -244,7 +244,6 @@ function command<S extends z.ZodType>(
 
 const None = z.strictObject({});
 const DestinationIdParams = z.strictObject({ destinationId: z.string().min(1) });
-const UserDataWithKeys = z.record(UserDataKey, z.string());
 
 export class World {
   readonly authRequired: boolean;
@@ -366,7 +365,7 @@ export class World {
       ['send.getConnection', command(z.strictObject({ connectionId: z.string().min(1) }), (c, p) => this.connection(c, p.connectionId))],
       [
         'send.updateObjectUserData',
-        command(z.strictObject({ objectId: z.string().min(1), userData: UserDataWithKeys }), (c, p) =>
+        command(z.strictObject({ objectId: z.string().min(1), userData: UserDataInput }), (c, p) =>
           this.changeUserData(c, p.objectId, (u) => Object.assign(u, p.userData)),
         ),
       ],
@@ -471,15 +470,6 @@ export class World {
   }
 
   private createDestination(caller: Caller, p: CreateDestinationParams): Rec {
-    if (p.relayPort !== undefined && p.relayAddress === undefined) {
-      throw new ApiError('InvalidParameter', "parameter 'relayPort': only allowed together with relayAddress");
-    }
-    const lane = p.transferDefaults?.priorityLane;
-    if (lane != null && !Object.hasOwn(p.priorityLanes ?? {}, lane)) {
-      throw new ApiError('InvalidParameter', `parameter 'transferDefaults.priorityLane': no priority lane named '${lane}'`);
-    }
-    const badKey = Object.keys(p.userData ?? {}).find((k) => !UserDataKey.safeParse(k).success);
-    if (badKey !== undefined) throw new ApiError('InvalidParameter', `parameter 'userData': invalid key '${badKey}'`);
     const existing = this.byIdentity.get(identityKey(caller.user, p.destinationAddress, p.destinationPort ?? DEFAULT_PORT));
     if (existing) return existing;
     const rec = this.addDestination(caller.user, p, caller.token);

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { JetStreamError, localError } from './errors';
 import { CliTransport, type CliServerEndpoint } from './cliTransport';
 import { HttpTransport, type HttpServerEndpoint } from './httpTransport';
-import { Connection, CreateDestinationParams, Destination, ServerInfo, UserData } from './schemas';
+import { Connection, CreateDestinationParams, Destination, ServerInfo, UserData, UserDataInput, issueText } from './schemas';
 import type { CallOptions, Params, Transport } from './transport';
 
 export type ClientEndpoint = ({ transport: 'http' } & HttpServerEndpoint) | ({ transport: 'cli' } & CliServerEndpoint);
@@ -65,7 +65,7 @@ export class JetStreamClient {
   async updateObjectUserData(objectId: string, userData: UserData, options?: CallOptions): Promise<UserData> {
     return this.run(
       'send.updateObjectUserData',
-      { objectId, userData: this.checked('send.updateObjectUserData', UserData, userData) },
+      { objectId, userData: this.checked('send.updateObjectUserData', UserDataInput, userData) },
       UserData,
       options,
     );
@@ -117,15 +117,16 @@ export class JetStreamClient {
 export function describeIssue(error: z.ZodError, raw: unknown): string {
   const issue = error.issues[0];
   if (!issue) return 'it does not match the expected structure';
-  const path = [...issue.path];
+  const text = issueText(issue);
+  const path = text.path ? text.path.split('.') : [];
   const parts: string[] = [];
-  if (Array.isArray(raw) && typeof path[0] === 'number') {
-    const index = path.shift() as number;
+  if (Array.isArray(raw) && typeof issue.path[0] === 'number') {
+    const index = Number(path.shift());
     const item = raw[index] as { destinationId?: unknown } | undefined;
     const id = item && typeof item.destinationId === 'string' ? ` (id ${item.destinationId.slice(0, 64)})` : '';
     parts.push(`item ${index + 1}${id}`);
   }
   if (path.length) parts.push(`field ${path.join('.')}`);
   const where = parts.length ? `${parts.join(', ')}: ` : '';
-  return `${where}${issue.message}`;
+  return `${where}${text.message}`;
 }

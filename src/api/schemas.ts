@@ -6,7 +6,7 @@
  * Objects are `looseObject`s: a newer server may send fields we do not know, and they pass through.
  * Fields that arrived in later server versions are optional, so an older server still validates.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Integer microseconds since the Unix epoch (UTC), or null while not yet valid. */
 export const Timestamp = z.number().int().nonnegative().nullable();
@@ -156,35 +156,85 @@ export const ErrorEnvelope = z.object({
 });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
 
-/** A DNS name or an IPv4/IPv6 literal: what createDestination accepts as an address. */
+/** A key a user may set: not empty, not too long, and not a name JavaScript objects treat specially. */
+export const UserDataKey = z
+  .string()
+  .min(1, 'a key cannot be empty')
+  .max(256, 'a key is at most 256 characters')
+  .refine((k) => k !== '__proto__', { message: 'the key "__proto__" is not allowed' });
+
+/** userData as a user may send it: checked keys, string values. zod's record drops a `__proto__` key
+ * silently, so it is refused before the record sees it. */
+export const UserDataInput = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    if (typeof v === 'object' && v !== null && Object.hasOwn(v, '__proto__')) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'invalid key "__proto__": the key "__proto__" is not allowed' });
+    }
+  })
+  .pipe(z.record(UserDataKey, z.string()));
+
+const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** IPv6 literals are checked by the URL parser, which exists alike in Node and in the webview. */
+function isIPv6(s: string): boolean {
+  if (!s.includes(':') || !/^[0-9A-Fa-f:.]+$/.test(s)) return false;
+  try {
+    return new URL(`http://[${s}]/`).hostname.length > 2;
+  } catch {
+    return false;
+  }
+}
+
+/** A DNS name or an IPv4/IPv6 literal: what createDestination accepts as an address. All-digit names are not names. */
 export const HostAddress = z
   .string()
   .trim()
   .min(1, 'an address is required')
   .max(253, 'an address is at most 253 characters')
-  .refine(
-    (s) =>
-      /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(s) ||
-      /^\d{1,3}(\.\d{1,3}){3}$/.test(s) ||
-      (/^[0-9A-Fa-f:]+$/.test(s) && s.includes(':')),
-    { message: 'not a host name or IP address' },
-  );
+  .refine((s) => IPV4.test(s) || isIPv6(s) || (DNS_NAME.test(s) && !/^[\d.]+$/.test(s)), { message: 'not a host name or IP address' });
 
 /** Parameters of send.createDestination (PROTOCOL.md), the same schema for the extension's input and the simulator's checks. */
-export const CreateDestinationParams = z.strictObject({
-  destinationAddress: HostAddress,
-  destinationPort: z.number().int().min(1).max(65535).optional(),
-  senderPort: z.number().int().min(0).max(65535).optional(),
-  sendRateMax: z.number().positive().optional(),
-  permittedDestinationPublicKey: z.string().max(4096).optional(),
-  relayAddress: HostAddress.optional(),
-  relayPort: z.number().int().min(1).max(65535).optional(),
-  socketSendBufferSize: z.number().int().positive().optional(),
-  socketRecvBufferSize: z.number().int().positive().optional(),
-  transferDefaults: TransferDefaultsInput.optional(),
-  priorityLanes: PriorityLanes.optional(),
-  userData: UserData.optional(),
-});
+export const CreateDestinationParams = z
+  .strictObject({
+    destinationAddress: HostAddress,
+    destinationPort: z.number().int().min(1).max(65535).optional(),
+    senderPort: z.number().int().min(0).max(65535).optional(),
+    sendRateMax: z.number().positive().optional(),
+    permittedDestinationPublicKey: z.string().max(4096).optional(),
+    relayAddress: HostAddress.optional(),
+    relayPort: z.number().int().min(1).max(65535).optional(),
+    socketSendBufferSize: z.number().int().positive().optional(),
+    socketRecvBufferSize: z.number().int().positive().optional(),
+    transferDefaults: TransferDefaultsInput.optional(),
+    priorityLanes: PriorityLanes.optional(),
+    userData: UserDataInput.optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.relayPort !== undefined && p.relayAddress === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['relayPort'], message: 'a relayPort needs a relayAddress' });
+    }
+    const lane = p.transferDefaults?.priorityLane;
+    if (lane && !(p.priorityLanes && lane in p.priorityLanes)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transferDefaults', 'priorityLane'],
+        message: `"${lane}" is not one of the destination's priority lanes`,
+      });
+    }
+  });
 export type CreateDestinationParams = z.infer<typeof CreateDestinationParams>;
 
-export const UserDataKey = z.string().min(1, 'a key cannot be empty').max(256, 'a key is at most 256 characters');
+/**
+ * Where a validation problem is and what it is, in words: `userData` + `invalid key "": a key cannot be
+ * empty` rather than zod's `userData.` + `Invalid key in record`.
+ */
+export function issueText(issue: z.core.$ZodIssue): { path: string; message: string } {
+  const path = issue.path.map(String);
+  if (issue.code === 'invalid_key') {
+    const key = path.pop() ?? '';
+    return { path: path.join('.'), message: `invalid key ${JSON.stringify(key)}: ${issue.issues[0]?.message ?? issue.message}` };
+  }
+  return { path: path.join('.'), message: issue.message };
+}

@@ -1,6 +1,13 @@
 /** Destinations: create (a validated multi-step input), delete (with Undo), copy, refresh. */
 import * as vscode from 'vscode';
-import { CreateDestinationParams, HostAddress, PriorityLanes, TransferDefaultsInput, UserData, type Destination } from '../api/schemas';
+import {
+  CreateDestinationParams,
+  HostAddress,
+  PriorityLanes,
+  TransferDefaultsInput,
+  UserDataInput,
+  type Destination,
+} from '../api/schemas';
 import { describeIssue } from '../api/client';
 import type { DestinationNode } from '../views/tree';
 import { pickDestination, pickServer, reportError, selectedTargets, type Services, type Target } from './services';
@@ -195,7 +202,7 @@ async function askOption(title: string, key: string): Promise<Partial<CreateDest
           } catch {
             return { error: vscode.l10n.t('Not valid JSON.') };
           }
-          const checked = checkWith(UserData, value);
+          const checked = checkWith(UserDataInput, value);
           return isError(checked) ? checked : { userData: checked };
         },
       });

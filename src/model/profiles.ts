@@ -2,7 +2,7 @@
  * Server profiles as stored in the `jetstream.servers` setting. Secrets never live here: a profile
  * names a user, and its password or API token lives in SecretStorage under the profile's name.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ClientEndpoint } from '../api/client';
 
 export const ServerProfile = z

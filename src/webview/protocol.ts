@@ -2,7 +2,7 @@
  * Every message between the extension and a details panel, as zod schemas: both sides import this
  * file and validate what they receive, so a malformed or forged message is dropped, never obeyed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Destination } from '../api/schemas';
 
 export const DestinationStatus = z.enum(['connected', 'negotiating', 'disconnected', 'error', 'stale']);

@@ -76,7 +76,7 @@ describe('console shim: jetstream api', () => {
         'demo',
         'send.createDestination',
         '--destinationAddress',
-        '12345',
+        '1e3',
         '--destinationPort=9000',
         '--userData={"k":"v w"}',
         '--sendRateMax',
@@ -86,7 +86,7 @@ describe('console shim: jetstream api', () => {
     );
     assert.equal(r.code, 0, r.stderr);
     const d = Destination.parse(JSON.parse(r.stdout));
-    assert.deepEqual([d.destinationAddress, d.destinationPort, d.sendRateMax, d.userData], ['12345', 9000, 5000, { k: 'v w' }]);
+    assert.deepEqual([d.destinationAddress, d.destinationPort, d.sendRateMax, d.userData], ['1e3', 9000, 5000, { k: 'v w' }]);
     const keys = await api(['--user=demo', 'send.deleteObjectUserData', `--objectId=${d.destinationId}`, '--keys=["k"]'], asDemo);
     assert.equal(keys.code, 0, keys.stderr);
     assert.deepEqual(JSON.parse(keys.stdout), {});

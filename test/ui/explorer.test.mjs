@@ -15,7 +15,11 @@ let browser;
 let page;
 
 async function api(command, params = {}) {
-  const res = await fetch(`${simUrl}/api/${command}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+  const res = await fetch(`${simUrl}/api/${command}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  });
   const body = await res.json();
   if (!res.ok) throw new Error(`${command}: ${body.error?.message}`);
   return body.result;
@@ -23,7 +27,9 @@ async function api(command, params = {}) {
 
 function startSim() {
   return new Promise((resolve, reject) => {
-    sim = spawn(process.execPath, [path.join(root, 'dist/sim.js'), '--port', '0', '--no-auth', '--destinations', '12', '--seed', '11'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    sim = spawn(process.execPath, [path.join(root, 'dist/sim.js'), '--port', '0', '--no-auth', '--destinations', '12', '--seed', '11'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     sim.stdout.on('data', (c) => {
       out += c;
@@ -37,7 +43,12 @@ function startSim() {
 before(async () => {
   simUrl = await startSim();
   // The destination this test edits: a known address with two userData keys.
-  await api('send.createDestination', { destinationAddress: 'edit-me.example.com', destinationPort: 8886, sendRateMax: 80000, userData: { keep: 'untouched', note: 'before' } });
+  await api('send.createDestination', {
+    destinationAddress: 'edit-me.example.com',
+    destinationPort: 8886,
+    sendRateMax: 80000,
+    userData: { keep: 'untouched', note: 'before' },
+  });
   codeServer = await startCodeServer({ settings: { 'jetstream.servers': [{ name: 'Demo', url: simUrl }] } });
   ({ page, close: browser } = await openBrowser(codeServer.url));
 });
@@ -55,8 +66,15 @@ describe('the JetStream view in VS Code', () => {
     await page.waitForTimeout(3000); // a few snapshots: destinations move from negotiating to connected
     const rows = treeRows(page);
     const labels = await rows.allInnerTexts();
-    assert.ok(labels.some((l) => l.startsWith('Demo')), `server row in ${labels}`);
-    const icons = await page.locator('.pane-body .monaco-list-row .codicon-pass-filled, .pane-body .monaco-list-row .codicon-sync, .pane-body .monaco-list-row .codicon-debug-disconnect, .pane-body .monaco-list-row .codicon-error').count();
+    assert.ok(
+      labels.some((l) => l.startsWith('Demo')),
+      `server row in ${labels}`,
+    );
+    const icons = await page
+      .locator(
+        '.pane-body .monaco-list-row .codicon-pass-filled, .pane-body .monaco-list-row .codicon-sync, .pane-body .monaco-list-row .codicon-debug-disconnect, .pane-body .monaco-list-row .codicon-error',
+      )
+      .count();
     assert.ok(icons >= 10, `status icons on the destination rows: ${icons}`);
     await screenshot(page, 'sidebar');
   });

@@ -1,0 +1,264 @@
+/** The model (store, scheduler, filter, history, formatting) in plain Node, against the real simulator. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { JetStreamClient } from '../../src/api/client';
+import { HttpTransport } from '../../src/api/httpTransport';
+import type { Destination } from '../../src/api/schemas';
+import { arrange, formatFilter, parseFilter } from '../../src/model/filter';
+import { formatBytes, formatRate, formatRatePair, formatTimestamp } from '../../src/model/format';
+import { ServerHistory } from '../../src/model/history';
+import { parseProfiles, type ServerProfile } from '../../src/model/profiles';
+import { RefreshScheduler } from '../../src/model/scheduler';
+import { destinationStatus } from '../../src/model/status';
+import { DestinationStore, type StoreChange } from '../../src/model/store';
+import { startSimulator, type Simulator } from '../../sim/server';
+
+let sim: Simulator;
+const ADMIN = { user: 'admin', password: 'admin' };
+
+before(async () => {
+  sim = await startSimulator({ port: 0, tickMs: 0, seed: 9, destinations: 60 });
+});
+after(() => sim.close());
+
+function storeFor(profiles: ServerProfile[], password = 'demo') {
+  const store = new DestinationStore(async (p) =>
+    JetStreamClient.create({ transport: 'http', name: p.name, url: p.url!, user: p.user, password, superuser: p.superuser }),
+  );
+  store.setProfiles(profiles);
+  const changes: StoreChange[] = [];
+  store.onDidChange((c) => changes.push(c));
+  return { store, changes };
+}
+
+const lab = (over: Partial<ServerProfile> = {}): ServerProfile => ({
+  name: 'lab',
+  transport: 'http',
+  url: sim.url,
+  user: 'demo',
+  superuser: false,
+  ...over,
+});
+
+describe('DestinationStore', () => {
+  it('announces nothing changed for an unchanged snapshot, and exactly the destinations that changed', async () => {
+    const { store, changes } = storeFor([lab()]);
+    await store.refresh('lab');
+    assert.equal(store.server('lab')!.phase, 'ok');
+    assert.ok(store.server('lab')!.destinations.size > 5);
+    assert.equal(changes.at(-1)!.listChanged, true);
+
+    await store.refresh('lab');
+    assert.deepEqual(changes.at(-1), { server: 'lab', serverChanged: false, listChanged: false, changed: [] });
+
+    const [first, second] = [...store.server('lab')!.destinations.keys()];
+    const client = await store.client('lab');
+    await client.updateObjectUserData(first!, { note: 'x' });
+    await client.updateObjectUserData(second!, { note: 'y' });
+    await store.refresh('lab');
+    assert.deepEqual(changes.at(-1)!.changed.sort(), [first, second].sort());
+  });
+
+  it('keeps the last snapshot and says why when the server fails, and recovers', async () => {
+    const { store } = storeFor([lab()]);
+    await store.refresh('lab');
+    const before = store.server('lab')!.destinations.size;
+    await sim.world.handle('sim.setFaults', { errorRate: 1 }, ADMIN, false);
+    try {
+      await store.refresh('lab');
+    } finally {
+      await sim.world.handle('sim.setFaults', { errorRate: 0 }, ADMIN, false);
+    }
+    const state = store.server('lab')!;
+    assert.equal(state.phase, 'error');
+    assert.equal(state.error?.code, 'ServerError');
+    assert.equal(state.destinations.size, before, 'nothing flickers to empty');
+    await store.refresh('lab');
+    assert.equal(store.server('lab')!.phase, 'ok');
+    assert.equal(store.server('lab')!.consecutiveFailures, 0);
+  });
+
+  it('never runs two refreshes of one server at once', async () => {
+    // The real http transport, counting how many of its calls are in flight at once.
+    let inFlight = 0;
+    let most = 0;
+    let calls = 0;
+    const store = new DestinationStore(async (p) => {
+      const transport = new HttpTransport({ name: p.name, url: p.url!, user: 'demo', password: 'demo' });
+      const counting = {
+        endpoint: transport.endpoint,
+        close: () => transport.close(),
+        call: async (...args: Parameters<HttpTransport['call']>) => {
+          calls++;
+          most = Math.max(most, ++inFlight);
+          try {
+            return await transport.call(...args);
+          } finally {
+            inFlight--;
+          }
+        },
+      };
+      return new JetStreamClient(p.name, counting);
+    });
+    store.setProfiles([lab()]);
+    await Promise.all(Array.from({ length: 5 }, () => store.refresh('lab')));
+    assert.equal(most, 1, 'one call at a time');
+    assert.equal(calls, 6, 'server info once, then five refreshes one after another');
+  });
+
+  it('records plot history once per snapshot', async () => {
+    const { store } = storeFor([lab()]);
+    for (let i = 0; i < 3; i++) {
+      await sim.world.handle('sim.tick', {}, ADMIN, false);
+      await store.refresh('lab');
+    }
+    const id = [...store.server('lab')!.destinations.keys()][0]!;
+    const h = store.history('lab', id);
+    assert.equal(h.t.length, 3);
+    assert.ok(h.t[2]! > h.t[0]!);
+  });
+
+  it('keeps servers apart: a failing one does not disturb another', async () => {
+    const { store } = storeFor([lab(), lab({ name: 'dead', url: 'http://127.0.0.1:9' })]);
+    await Promise.all([store.refresh('lab'), store.refresh('dead')]);
+    assert.equal(store.server('lab')!.phase, 'ok');
+    assert.equal(store.server('dead')!.error?.code, 'Unreachable');
+  });
+});
+
+describe('RefreshScheduler', () => {
+  it('backs off after failures, at most twice the interval, and stretches for slow servers', async () => {
+    const { store } = storeFor([lab({ name: 'dead', url: 'http://127.0.0.1:9' }), lab()]);
+    const scheduler = new RefreshScheduler(store, { intervalMs: 1000 });
+    await scheduler.refreshNow('dead');
+    assert.equal(scheduler.effectiveIntervalMs('dead'), 1000);
+    await scheduler.refreshNow('dead');
+    await scheduler.refreshNow('dead');
+    assert.equal(scheduler.effectiveIntervalMs('dead'), 2000);
+
+    await sim.world.handle('sim.setFaults', { latencyMs: 300 }, ADMIN, false);
+    try {
+      await scheduler.refreshNow('lab');
+    } finally {
+      await sim.world.handle('sim.setFaults', { latencyMs: 0 }, ADMIN, false);
+    }
+    const busy = store.server('lab')!.lastRefreshMs;
+    assert.ok(busy >= 300);
+    assert.equal(scheduler.effectiveIntervalMs('lab'), Math.ceil(busy * 9), 'polling stays under 10 % of the time');
+    scheduler.dispose();
+  });
+
+  it('polls by itself only while active', async () => {
+    const { store, changes } = storeFor([lab()]);
+    const scheduler = new RefreshScheduler(store, { intervalMs: 50 });
+    scheduler.setActive(true);
+    await new Promise((r) => setTimeout(r, 400));
+    scheduler.setActive(false);
+    const seen = changes.length;
+    assert.ok(seen >= 3, `${seen} refreshes while active`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(changes.length <= seen + 1, 'at most the refresh in flight finishes after stopping');
+    scheduler.dispose();
+  });
+});
+
+describe('filter and sort', () => {
+  const d = (over: Partial<Destination>): Destination =>
+    ({
+      destinationAddress: 'a',
+      destinationPort: 1,
+      destinationId: 'x',
+      owner: 'demo',
+      encryptedConnectionState: 'connected',
+      lastError: null,
+      snapshotTime: 10,
+      sendRateAverage: 0,
+      numTransfersQueued: 0,
+      userData: {},
+      ...over,
+    }) as Destination;
+
+  it('parses words, status: and owner: terms, and refuses unknown statuses', () => {
+    const r = parseFilter('Backup status:error owner:bob');
+    assert.ok('filter' in r);
+    assert.deepEqual(r.filter, { text: ['backup'], statuses: ['error'], owners: ['bob'] });
+    assert.equal(formatFilter(r.filter), 'backup status:error owner:bob');
+    assert.ok('error' in parseFilter('status:sleepy'));
+  });
+
+  it('matches address, owner and userData values, and sorts with stable ties', () => {
+    const list = [
+      d({ destinationId: '1', destinationAddress: 'b.example', sendRateAverage: 5, userData: { team: 'backup' } }),
+      d({ destinationId: '2', destinationAddress: 'a.example', sendRateAverage: 9 }),
+      d({ destinationId: '3', destinationAddress: 'c.example', lastError: 'HostNotFound', owner: 'bob' }),
+    ];
+    const f = (line: string) => {
+      const r = parseFilter(line);
+      assert.ok('filter' in r);
+      return r.filter;
+    };
+    assert.deepEqual(
+      arrange(list, f('backup'), 'address', 10).map((x) => x.destinationId),
+      ['1'],
+    );
+    assert.deepEqual(
+      arrange(list, f('status:error'), 'address', 10).map((x) => x.destinationId),
+      ['3'],
+    );
+    assert.deepEqual(
+      arrange(list, f(''), 'rate', 10).map((x) => x.destinationId),
+      ['2', '1', '3'],
+    );
+    assert.deepEqual(
+      arrange(list, f(''), 'status', 10).map((x) => x.destinationId),
+      ['3', '2', '1'],
+    );
+  });
+
+  it('calls a destination stale when its snapshot lags the newest by more than 10 s', () => {
+    assert.equal(destinationStatus(d({ snapshotTime: 0 }), 10_000_001), 'stale');
+    assert.equal(destinationStatus(d({ snapshotTime: 1 }), 10_000_001), 'connected');
+  });
+});
+
+describe('formatting and profiles', () => {
+  it('shows rates, buffers and timestamps in units people read', () => {
+    assert.equal(formatRate(800), '800 kbit/s');
+    assert.equal(formatRate(61_500), '61.5 Mbit/s');
+    assert.equal(formatRate(2_500_000), '2.5 Gbit/s');
+    assert.equal(formatRatePair(52_000, 1_000_000), '0.05 / 1 Gbit/s');
+    assert.equal(formatBytes(8_388_608), '8 MiB');
+    assert.equal(formatBytes(512), '512 bytes');
+    assert.match(formatTimestamp(Date.UTC(2026, 0, 2) * 1000, Date.UTC(2026, 0, 2) + 5000), /^2026-01-0\d \d\d:\d\d:\d\d \(5 s ago\)$/);
+    assert.equal(formatTimestamp(null), 'never');
+  });
+
+  it('keeps history compact and in order across the ring', () => {
+    const h = new ServerHistory(3);
+    for (let i = 0; i < 5; i++) h.record(i * 1000, [['a', { sendRateAverage: i, sendRateMax: 10, roundTripTimeMs: i === 4 ? null : 1 }]]);
+    assert.deepEqual(h.get('a'), {
+      t: [2000, 3000, 4000],
+      sendRateAverage: [2, 3, 4],
+      sendRateMax: [10, 10, 10],
+      roundTripTimeMs: [1, 1, null],
+    });
+  });
+
+  it('reads profiles: a name and a url suffice; bad entries are reported, not dropped silently', () => {
+    const { profiles, invalid } = parseProfiles([
+      { name: 'a', url: 'http://x' },
+      { name: 'b' },
+      { name: 'a', url: 'http://y' },
+      { url: 'ftp://z', name: 'c' },
+    ]);
+    assert.deepEqual(profiles, [{ name: 'a', url: 'http://x', transport: 'http', superuser: false }]);
+    assert.deepEqual(
+      invalid.map((p) => [p.name, p.problem]),
+      [
+        ['b', '"url": an http server needs a "url"'],
+        ['a', 'another server has the same name'],
+        ['c', '"url": the URL must start with http:// or https://'],
+      ],
+    );
+  });
+});
