@@ -18,6 +18,7 @@ const stages = [
   { name: 'build', cmd: ['node', 'scripts/build.mjs'] },
   { name: 'typecheck', cmd: ['npx', 'tsc', '--noEmit', '-p', '.'] },
   { name: 'lint', cmd: ['npx', 'eslint', '--max-warnings', '0', '.'] },
+  { name: 'format', cmd: ['npx', 'prettier', '--check', '.'] },
   { name: 'setup', cmd: ['node', 'scripts/host/setup.mjs'] },
   {
     name: 'node',
