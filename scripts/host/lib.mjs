@@ -378,9 +378,12 @@ async function ensureNpmCi(dir, { stampFiles, env = process.env, check, label, p
     log(`installing ${label} (npm ci in ${path.relative(ROOT, dir)}, log: ${path.relative(ROOT, logFile)})`);
     const t0 = Date.now();
     const out = fs.openSync(logFile, 'w');
+    // An outer `npm test` or `npm start` passes its own npm_* settings down (npm_config_user_agent names
+    // Node 20, which code-server's install script refuses): the inner npm must start from its own.
+    const ownEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !/^npm_/i.test(k) || k === 'npm_config_nodedir'));
     const npm = startProcess('npm', ['ci', '--no-audit', '--no-fund', '--foreground-scripts'], {
       cwd: dir,
-      env,
+      env: ownEnv,
       stdio: ['ignore', out, out],
       name: 'npm ci',
     });
