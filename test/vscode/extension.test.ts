@@ -181,6 +181,51 @@ describe('JetStream Destinations in VS Code', function () {
     assert.ok(children(serverNode('Lab')).some((c) => c.kind === 'destination'));
   });
 
+  it('filters by status and says so in the view title', async () => {
+    await vscode.commands.executeCommand('jetstream.filter', 'status:error');
+    try {
+      assert.equal(api.treeView.description, 'Filtered: status:error');
+      const state = api.store.server('Lab')!;
+      const shown = children(serverNode('Lab')).filter((c): c is DestinationNode => c.kind === 'destination');
+      assert.ok(shown.length > 0, 'the seeded data has destinations in error');
+      assert.ok(shown.every((n) => destinationStatus(state.destinations.get(n.destinationId)!, state.newestSnapshotTime) === 'error'));
+      assert.ok(shown.length < state.destinations.size);
+    } finally {
+      await vscode.commands.executeCommand('jetstream.clearFilter');
+    }
+    assert.equal(api.treeView.description, undefined);
+  });
+
+  it("toggles a superuser's view to every owner's destinations", async () => {
+    await setServers([{ name: 'Admin', url: sim.url, user: 'admin' }]);
+    await vscode.commands.executeCommand('jetstream.signIn', { server: 'Admin' }, { password: 'admin' });
+    const owners = () => new Set([...api.store.server('Admin')!.destinations.values()].map((d) => d.owner));
+    assert.deepEqual([...owners()], ['admin']);
+    await vscode.commands.executeCommand('jetstream.toggleSuperuser', { server: 'Admin' });
+    await until('the superuser view', async () => {
+      await vscode.commands.executeCommand('jetstream.refresh', { server: 'Admin' });
+      return api.store.server('Admin')?.profile.superuser && owners().size >= 3;
+    });
+    assert.ok(owners().has('demo') && owners().has('bob'));
+    await setServers([{ name: 'Lab', url: sim.url, user: 'demo' }]);
+    await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
+  });
+
+  it('starts the embedded demo server in one command and lists its live destinations', async () => {
+    const url = (await vscode.commands.executeCommand('jetstream.startDemoServer')) as string;
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const profiles = vscode.workspace.getConfiguration('jetstream').get<{ name: string; url: string }[]>('servers')!;
+    assert.deepEqual(
+      profiles.find((p) => p.name === 'Demo'),
+      { name: 'Demo', url },
+    );
+    await until('demo destinations', async () => {
+      await vscode.commands.executeCommand('jetstream.refresh', { server: 'Demo' });
+      return children(serverNode('Demo')).filter((c) => c.kind === 'destination').length >= 10;
+    });
+    await setServers([{ name: 'Lab', url: sim.url, user: 'demo' }]);
+  });
+
   it('opens one details panel per destination, titled with its address', async () => {
     const row = children(serverNode('Lab')).find((c): c is DestinationNode => c.kind === 'destination')!;
     const d = api.store.destination('Lab', row.destinationId)!;
