@@ -1,5 +1,7 @@
 /** The simulator's command line: `tsx sim/main.ts --port 18886 --destinations 1000 ...` (see --help). */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { startSimulator } from './server';
@@ -15,6 +17,8 @@ const USAGE = `Usage: jetstream-sim [options]
   --no-auth             no authentication: every caller is "anonymous" and sees everything
   --tick-ms MS          milliseconds between snapshots (default 1000; 0 = only on sim.tick)
   --body-limit BYTES    largest request body (default 1048576)
+  --tls-cert FILE       serve HTTPS with this PEM certificate (chain); needs --tls-key
+  --tls-key FILE        the PEM private key of --tls-cert; needs --tls-cert
   --fault-latency MS    delay added to every answer
   --fault-500 RATE      share (0..1) of answers replaced by a ServerError 500
   --fault-reset RATE    share of answers cut off by dropping the connection
@@ -45,6 +49,33 @@ function readUsers(file: string | undefined): UsersFile | undefined {
   }
 }
 
+/** The PEM certificate and key of `--tls-cert` and `--tls-key`, both or neither, checked to belong together. */
+function readTls(certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } | undefined {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new UsageError(certFile === undefined ? '--tls-key needs --tls-cert as well' : '--tls-cert needs --tls-key as well');
+  }
+  const read = (flag: string, file: string, check: (pem: string) => unknown) => {
+    try {
+      const pem = readFileSync(file, 'utf8');
+      check(pem);
+      return pem;
+    } catch (error) {
+      throw new UsageError(`--${flag} ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const cert = read('tls-cert', certFile, (pem) => new X509Certificate(pem));
+  const key = read('tls-key', keyFile, (pem) => createPrivateKey(pem));
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw new UsageError(
+      `--tls-key ${keyFile} does not belong to --tls-cert ${certFile}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return { cert, key };
+}
+
 async function main(args: string[]): Promise<void> {
   let options;
   try {
@@ -61,6 +92,8 @@ async function main(args: string[]): Promise<void> {
         'no-auth': { type: 'boolean' },
         'tick-ms': { type: 'string' },
         'body-limit': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         'fault-latency': { type: 'string' },
         'fault-500': { type: 'string' },
         'fault-reset': { type: 'string' },
@@ -92,6 +125,7 @@ async function main(args: string[]): Promise<void> {
       noAuth: v['no-auth'],
       tickMs: number('tick-ms', v['tick-ms'], 0, 3_600_000),
       bodyLimit: number('body-limit', v['body-limit'], 1, 2 ** 31),
+      tls: readTls(v['tls-cert'], v['tls-key']),
       faults: Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== undefined)),
     };
   } catch (error) {

@@ -1,9 +1,10 @@
 /**
- * The simulator's HTTP face: `POST /api/{command}` of PROTOCOL.md on node:http, answering from a World,
- * with the faults of `world.faults` injected into every command except the `sim.*` control commands
- * (so that a test can always switch faults off again).
+ * The simulator's HTTP face: `POST /api/{command}` of PROTOCOL.md on node:http (node:https when given
+ * `tls`), answering from a World, with the faults of `world.faults` injected into every command except
+ * the `sim.*` control commands (so that a test can always switch faults off again).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApiError, type Credentials, RawJson, World, type WorldOptions } from './world';
@@ -17,6 +18,8 @@ export interface SimulatorOptions extends WorldOptions {
   tickMs?: number;
   /** Largest accepted request body in bytes, default 1 MiB. */
   bodyLimit?: number;
+  /** Serve HTTPS with this certificate (chain) and private key, both PEM text; `url` then starts with `https://`. */
+  tls?: { cert: string; key: string } | undefined;
 }
 
 export interface Simulator {
@@ -31,13 +34,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const world = new World(options);
   const bodyLimit = options.bodyLimit ?? 2 ** 20;
   const host = options.host ?? '127.0.0.1';
-  // requestTimeout bounds how long a slow or stalled request body may hold a connection.
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     serve(world, bodyLimit, req, res).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else sendError(res, new ApiError('ServerError', `Internal error: ${error instanceof Error ? error.message : String(error)}`));
     });
-  });
+  };
+  // requestTimeout bounds how long a slow or stalled request body may hold a connection.
+  const timeouts = { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 };
+  const server = options.tls
+    ? createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler)
+    : createServer(timeouts, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -49,7 +56,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tickMs = options.tickMs ?? 1000;
   const timer = tickMs > 0 ? setInterval(() => world.tick(), tickMs).unref() : undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     world,
     async close() {

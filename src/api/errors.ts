@@ -18,6 +18,8 @@ export interface ErrorContext {
   usedToken?: boolean | undefined;
   /** Where the server is, for connection failures. */
   endpoint?: string | undefined;
+  /** Whether the profile pins a certificate or CA, which changes what a TLS failure means. */
+  pinned?: boolean | undefined;
 }
 
 export class JetStreamError extends Error {
@@ -135,12 +137,14 @@ export function networkError(cause: unknown, ctx: ErrorContext, timeoutMs: numbe
   }
   if (e?.name === 'AbortError') return localError('Aborted', `${ctx.command} on server '${ctx.server}' was cancelled.`, ctx, cause);
   if (TLS_CODES.has(code) || /certificate|self[- ]signed|altname/i.test(e?.message ?? '')) {
-    return localError(
-      'TlsIdentity',
-      `Cannot verify the identity of ${s}: ${e?.cause?.message ?? e?.message ?? code}. Pin its certificate or CA in the server's profile ("ca") if you trust it.`,
-      ctx,
-      cause,
-    );
+    const why = e?.cause?.message ?? e?.message ?? code;
+    const advice =
+      code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? 'its certificate is for another host name. Check the URL: pinning cannot fix a name that does not match.'
+        : ctx.pinned
+          ? `its certificate is not the one pinned in the server's profile ("ca") (${why}). If the server's certificate changed on purpose, pin the new one.`
+          : `${why}. Pin its certificate or CA in the server's profile ("ca") if you trust it.`;
+    return localError('TlsIdentity', `Cannot verify the identity of ${s}: ${advice}`, ctx, cause);
   }
   const reason =
     code === 'ECONNREFUSED'

@@ -46,7 +46,7 @@ export class HttpTransport implements Transport {
   }
 
   async call(command: string, params: Params, options: CallOptions): Promise<unknown> {
-    const ctx = errorContext(this.server, command, this.endpoint);
+    const ctx = { ...errorContext(this.server, command, this.endpoint), pinned: !!this.server.ca };
     const { signal, timeoutMs } = callSignal(options);
     let status: number;
     let text: string;
