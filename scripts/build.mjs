@@ -30,6 +30,14 @@ await Promise.all([
   build({ ...node, entryPoints: [at('src/extension.ts')], outfile: at('dist/extension.js'), external: ['vscode'], metafile: true }),
   build({ ...node, entryPoints: [at('sim/main.ts')], outfile: at('dist/sim.js') }),
   build({ ...node, entryPoints: [at('sim/console.ts')], outfile: at('dist/jetstream-console.js') }),
+  build({
+    ...node,
+    minify: false,
+    entryPoints: [at('bench/run.ts')],
+    outfile: at('dist/bench.js'),
+    alias: { vscode: at('bench/vscode-stub.ts') },
+  }),
+  build({ ...node, minify: false, entryPoints: [at('bench/activate.ts')], outfile: at('dist/bench-activate.js') }),
   existsSync(at('src/webview/main.ts')) &&
     build({
       bundle: true,
