@@ -19,9 +19,16 @@ import { RefreshScheduler } from '../src/model/scheduler';
 import { DestinationStore } from '../src/model/store';
 import { DestinationsTreeProvider } from '../src/views/tree';
 
-const { values: opts } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    sizes: { type: 'string' },
+    'only-ticks': { type: 'boolean', default: false },
+  },
+});
 const root = path.resolve(__dirname, '..');
-const SIZES = [100, 1_000, 10_000, 50_000];
+const SIZES = opts.sizes ? opts.sizes.split(',').map(Number) : [100, 1_000, 10_000, 50_000];
 const ADMIN = { user: 'admin', password: 'admin' };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -151,7 +158,7 @@ async function sizeRun(n: number, figures: Record<string, number | null>, rows: 
     figures.eventsOnePercent = eventsOnePercent;
     figures.changedOnePercent = changed;
     figures.simGetDestinationsMs10k = round(median(fetchMs));
-    figures.heapMb10k = round(await heapWithHistory(store), 1);
+    if (!opts['only-ticks']) figures.heapMb10k = round(await heapWithHistory(store), 1);
   }
   if (n === 50_000) figures.pollCpuShare50k = round(await pollCpuShare(store, opts.quick ? 8_000 : 20_000), 3);
   tree.dispose();
@@ -165,11 +172,7 @@ async function sizeRun(n: number, figures: Record<string, number | null>, rows: 
 async function heapWithHistory(store: DestinationStore): Promise<number> {
   const destinations = [...store.server('bench')!.destinations.values()];
   const history = new ServerHistory(300);
-  for (let s = 0; s < 300; s++)
-    history.record(
-      s * 1000,
-      destinations.map((d) => [d.destinationId, d] as [string, typeof d]),
-    );
+  for (let s = 0; s < 300; s++) history.record(s * 1000, destinations, false);
   gc();
   const mb = process.memoryUsage().heapUsed / 2 ** 20;
   if (!history.get(destinations[0]!.destinationId).t.length) throw new Error('history empty');
@@ -275,6 +278,12 @@ async function main(): Promise<void> {
   const figures: Record<string, number | null> = {};
   const rows: string[][] = [];
   for (const n of SIZES) await sizeRun(n, figures, rows);
+  if (opts['only-ticks']) {
+    console.log(
+      table(['destinations', 'bytes', 'fetch', 'floor', 'tick', 'tick/floor', 'unchanged', '1 % changed', 'paint all rows'], rows),
+    );
+    return;
+  }
   const transportRows: string[][] = [];
   await transports(figures, transportRows);
   activation(figures);

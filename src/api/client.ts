@@ -3,10 +3,20 @@
  * result validated with zod before anyone sees it.
  */
 import type { z } from 'zod';
+import { checkDestinationList, type DestinationList } from './destinationList';
 import { JetStreamError, localError } from './errors';
 import { CliTransport, type CliServerEndpoint } from './cliTransport';
 import { HttpTransport, type HttpServerEndpoint } from './httpTransport';
-import { Connection, CreateDestinationParams, Destination, ServerInfo, UserData, UserDataInput, issueText } from './schemas';
+import {
+  Connection,
+  CreateDestinationParams,
+  Destination,
+  ServerInfo,
+  UserData,
+  UserDataInput,
+  issueText,
+  type ListedDestination,
+} from './schemas';
 import type { CallOptions, Params, Transport } from './transport';
 
 export type ClientEndpoint = ({ transport: 'http' } & HttpServerEndpoint) | ({ transport: 'cli' } & CliServerEndpoint);
@@ -51,6 +61,15 @@ export class JetStreamClient {
 
   async deleteDestination(destinationId: string, options?: CallOptions): Promise<void> {
     await this.transport.call('send.deleteDestination', { destinationId }, this.options(options));
+  }
+
+  /**
+   * The destinations as listed for the tree: the fields it shows checked on every call, userData when it
+   * changed since `previous`; the full structure is checked by `fullDestination` when it is needed.
+   */
+  async listDestinations(previous?: ReadonlyMap<string, ListedDestination>, options?: CallOptions): Promise<DestinationList> {
+    const raw = await this.transport.call('send.getDestinations', {}, this.options(options));
+    return checkDestinationList(raw, previous, { server: this.serverName, command: 'send.getDestinations' });
   }
 
   getConnection(connectionId: string, options?: CallOptions): Promise<Connection> {

@@ -103,6 +103,35 @@ export type Destination = z.infer<typeof Destination>;
 export const DESTINATION_FIELDS = Object.keys(Destination.shape) as (keyof typeof Destination.shape)[];
 export const TRANSFER_DEFAULTS_FIELDS = Object.keys(TransferDefaults.shape) as (keyof typeof TransferDefaults.shape)[];
 
+/**
+ * The fields the tree, its tooltips, the filter and the sort read: checked on every snapshot. A plain
+ * object schema (not loose) is many times faster, and is used as a check only: the server's object,
+ * with every field it sent, is what the store keeps. The full Destination schema checks the rest when
+ * the whole structure is used (details panel, copy as JSON, undo of a delete).
+ */
+const ROW_FIELDS = [
+  'destinationId',
+  'destinationAddress',
+  'destinationPort',
+  'encryptedConnectionState',
+  'encryptionEnabled',
+  'lastError',
+  'lastErrorMessage',
+  'lastSendTime',
+  'numTransfersQueued',
+  'owner',
+  'relayIP',
+  'relayPort',
+  'roundTripTimeMs',
+  'sendRateAverage',
+  'sendRateMax',
+  'snapshotTime',
+] as const satisfies readonly (keyof typeof Destination.shape)[];
+type RowShape = Pick<typeof Destination.shape, (typeof ROW_FIELDS)[number]>;
+export const DestinationRow = z.object(Object.fromEntries(ROW_FIELDS.map((f) => [f, Destination.shape[f]])) as RowShape);
+/** A destination as listed: the row fields and userData checked, everything else as the server sent it. */
+export type ListedDestination = z.infer<typeof DestinationRow> & { userData?: UserData | undefined };
+
 /** Connection Structure (send.getConnection / send.getConnections). */
 export const Connection = z.looseObject({
   connectionId: z.string().min(1),

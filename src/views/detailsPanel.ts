@@ -6,9 +6,10 @@
 import * as vscode from 'vscode';
 import { JetStreamError } from '../api/errors';
 import { pickDestination, type Services, type Target } from '../commands/services';
+import { fullDestination } from '../api/destinationList';
 import type { Destination } from '../api/schemas';
 import { destinationStatus } from '../model/status';
-import { FromWebview, PanelState, type SnapshotMessage, type ToWebview } from '../webview/protocol';
+import { FromWebview, PanelState, type ToWebview } from '../webview/protocol';
 import { detailsHtml } from './detailsHtml';
 
 const VIEW_TYPE = 'jetstream.destinationDetails';
@@ -59,7 +60,6 @@ class DetailsPanel {
     private readonly onDispose: () => void,
   ) {
     const d = s.store.destination(server, destinationId);
-    this.last = d;
     const title = d ? `${d.destinationAddress}:${d.destinationPort}` : destinationId;
     const roots = [vscode.Uri.joinPath(s.context.extensionUri, 'dist'), vscode.Uri.joinPath(s.context.extensionUri, 'media')];
     this.panel =
@@ -92,13 +92,21 @@ class DetailsPanel {
     else this.behind = true;
   }
 
-  private snapshot(): SnapshotMessage | undefined {
+  private snapshot(): ToWebview | undefined {
     const state = this.s.store.server(this.server);
-    const d = state?.destinations.get(this.destinationId) ?? this.last;
-    if (!d) return undefined;
-    this.last = d;
-    const gone = state?.phase === 'ok' && !state.destinations.has(this.destinationId);
-    const liveness = !state ? 'unreachable' : gone ? 'deleted' : state.phase === 'error' ? 'unreachable' : 'live';
+    const listed = state?.destinations.get(this.destinationId);
+    let invalid: string | undefined;
+    if (listed) {
+      try {
+        this.last = fullDestination(listed, this.server);
+      } catch (e) {
+        invalid = e instanceof Error ? e.message : String(e);
+      }
+    }
+    const d = this.last;
+    if (!d) return invalid ? { type: 'problem', text: invalid } : undefined;
+    const gone = state?.phase === 'ok' && !listed;
+    const liveness = invalid ? 'invalid' : !state ? 'unreachable' : gone ? 'deleted' : state.phase === 'error' ? 'unreachable' : 'live';
     return {
       type: 'snapshot',
       server: this.server,
@@ -106,9 +114,11 @@ class DetailsPanel {
       status: destinationStatus(d, state?.newestSnapshotTime ?? null),
       liveness,
       problem:
-        liveness === 'unreachable'
-          ? (state?.error?.message ?? vscode.l10n.t("Server '{0}' is no longer configured.", this.server))
-          : undefined,
+        liveness === 'invalid'
+          ? invalid
+          : liveness === 'unreachable'
+            ? (state?.error?.message ?? vscode.l10n.t("Server '{0}' is no longer configured.", this.server))
+            : undefined,
       history: this.s.store.history(this.server, this.destinationId),
     };
   }

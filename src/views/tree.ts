@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { JetStreamError } from '../api/errors';
-import type { Destination } from '../api/schemas';
+import type { ListedDestination } from '../api/schemas';
 import { arrange, formatFilter, isFiltered, NO_FILTER, type DestinationFilter, type SortOrder } from '../model/filter';
 import { formatCount, formatRate, formatRatePair, formatTimestamp, truncate } from '../model/format';
 import type { InvalidProfile } from '../model/profiles';
@@ -72,8 +72,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly nodes = new Map<string, Node>();
   /** Per server: the ids shown, in order, and what each row showed when last painted. */
-  private readonly shownOrder = new Map<string, string>();
-  private readonly shown = new Map<string, Map<string, Shown>>();
+  private readonly shown = new Map<string, { order: string[]; rows: Map<string, Shown> }>();
   private filter: DestinationFilter = NO_FILTER;
   private sortOrder: SortOrder = 'address';
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -298,38 +297,44 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   }
 
   /** Remembers what a server's rows show, so the next store change can tell which rows to repaint. */
-  private remember(state: ServerState, visible: Destination[]): void {
-    const map = new Map<string, Shown>();
-    for (const d of visible) map.set(d.destinationId, shownOf(d, state.newestSnapshotTime));
-    this.shown.set(state.profile.name, map);
-    this.shownOrder.set(state.profile.name, visible.map((d) => d.destinationId).join('\n'));
+  private remember(state: ServerState, visible: ListedDestination[]): void {
+    const rows = new Map<string, Shown>();
+    for (const d of visible) rows.set(d.destinationId, shownOf(d, state.newestSnapshotTime));
+    this.shown.set(state.profile.name, { order: visible.map((d) => d.destinationId), rows });
   }
 
   private onStoreChange(change: StoreChange): void {
     const state = this.store.server(change.server);
     if (!state) return;
-    const serverNode = this.serverNode(change.server);
-    const visible = arrange(state.destinations.values(), this.filter, this.sortOrder, state.newestSnapshotTime);
-    const order = visible.map((d) => d.destinationId).join('\n');
-    if (change.serverChanged || change.listChanged || order !== this.shownOrder.get(change.server)) {
+    const view = this.shown.get(change.server);
+    // By address and unfiltered, the rows can only come, go or move when the list itself changed.
+    const orderFixed = !change.listChanged && this.sortOrder === 'address' && !isFiltered(this.filter);
+    const order =
+      orderFixed && view
+        ? view.order
+        : arrange(state.destinations.values(), this.filter, this.sortOrder, state.newestSnapshotTime).map((d) => d.destinationId);
+    if (change.serverChanged || change.listChanged || !view || !sameOrder(order, view.order)) {
       // Children come, go or move: the server node repaints with them (getChildren remembers the new rows).
-      this.fire(serverNode);
+      this.fire(this.serverNode(change.server));
       return;
     }
-    const shown = this.shown.get(change.server);
-    if (!shown) return;
     const changed = new Set(change.changed);
     const repaint: Node[] = [];
-    for (const d of visible) {
-      const before = shown.get(d.destinationId);
+    for (const id of order) {
+      const d = state.destinations.get(id);
+      const before = view.rows.get(id);
+      if (!d || !before) continue;
       // Only changed records can show a new description or userData; any record can turn stale.
-      const now = changed.has(d.destinationId)
-        ? shownOf(d, state.newestSnapshotTime)
-        : { ...before!, status: destinationStatus(d, state.newestSnapshotTime) };
-      if (!before || before.status !== now.status || before.description !== now.description || before.userData !== now.userData) {
-        shown.set(d.destinationId, now);
-        repaint.push(this.destinationNode(change.server, d.destinationId));
+      if (changed.has(id)) {
+        const now = shownOf(d, state.newestSnapshotTime);
+        if (before.status === now.status && before.description === now.description && before.userData === now.userData) continue;
+        view.rows.set(id, now);
+      } else {
+        const status = destinationStatus(d, state.newestSnapshotTime);
+        if (status === before.status) continue;
+        view.rows.set(id, { ...before, status, description: describe(d, status) });
       }
+      repaint.push(this.destinationNode(change.server, id));
     }
     if (repaint.length) this.fire(repaint);
   }
@@ -345,12 +350,18 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   }
 }
 
-function shownOf(d: Destination, newest: number | null): Shown {
+function sameOrder(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function shownOf(d: ListedDestination, newest: number | null): Shown {
   const status = destinationStatus(d, newest);
   return { status, description: describe(d, status), userData: d.userData ? JSON.stringify(d.userData) : '' };
 }
 
-function describe(d: Destination, status: DestinationStatus): string {
+function describe(d: ListedDestination, status: DestinationStatus): string {
   const queue = d.numTransfersQueued ? ` · ${formatCount(d.numTransfersQueued)} queued` : '';
   if (status === 'error') return `${truncate(d.lastErrorMessage || d.lastError || 'error', 80)}${queue}`;
   if (status === 'connected') return `${formatRatePair(d.sendRateAverage, d.sendRateMax)}${queue}`;
@@ -364,7 +375,7 @@ function line(md: vscode.MarkdownString, label: string, value: string): void {
 }
 
 /** Key fields of a destination; every server string goes in as text, and the tooltip is not trusted. */
-export function destinationTooltip(d: Destination, status: DestinationStatus): vscode.MarkdownString {
+export function destinationTooltip(d: ListedDestination, status: DestinationStatus): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.isTrusted = false;
   md.supportHtml = false;
@@ -380,7 +391,7 @@ export function destinationTooltip(d: Destination, status: DestinationStatus): v
   if (d.relayIP) line(md, 'Relay', `${d.relayIP}:${d.relayPort ?? ''}`);
   if (d.owner) line(md, 'Owner', d.owner);
   line(md, 'Last send', formatTimestamp(d.lastSendTime));
-  line(md, 'Destination ID', d.destinationId);
+  line(md, 'ListedDestination ID', d.destinationId);
   return md;
 }
 

@@ -471,7 +471,9 @@ function apply(m: SnapshotMessage): void {
       ? 'This destination no longer exists on the server. Showing the last data seen.'
       : m.liveness === 'unreachable'
         ? `${m.problem ?? 'The server cannot be reached.'} Showing the last data seen.`
-        : '',
+        : m.liveness === 'invalid'
+          ? `${m.problem ?? 'The server sent data that does not fit the Destination structure.'} Showing the last valid data.`
+          : '',
   );
   document.body.dataset.liveness = m.liveness;
 
@@ -528,7 +530,10 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (!parsed.success) return;
   const m = parsed.data;
   if (m.type === 'snapshot') apply(m);
-  else {
+  else if (m.type === 'problem') {
+    banner.hidden = false;
+    setText(banner, m.text);
+  } else {
     const p = pending.get(m.requestId);
     pending.delete(m.requestId);
     p?.done(m.ok, m.error);

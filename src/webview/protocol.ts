@@ -15,8 +15,11 @@ export const History = z.object({
 });
 export type History = z.infer<typeof History>;
 
-/** live: the destination as the server last sent it; deleted: the server no longer has it; unreachable: last known data. */
-export const Liveness = z.enum(['live', 'deleted', 'unreachable']);
+/**
+ * live: the destination as the server last sent it; deleted: the server no longer has it; unreachable:
+ * last known data; invalid: the server's newest data for it does not fit the Destination structure.
+ */
+export const Liveness = z.enum(['live', 'deleted', 'unreachable', 'invalid']);
 export type Liveness = z.infer<typeof Liveness>;
 
 export const SnapshotMessage = z.object({
@@ -40,7 +43,10 @@ export const UserDataResultMessage = z.object({
 });
 export type UserDataResultMessage = z.infer<typeof UserDataResultMessage>;
 
-export const ToWebview = z.discriminatedUnion('type', [SnapshotMessage, UserDataResultMessage]);
+/** Nothing can be shown yet: the words say why. */
+export const ProblemMessage = z.object({ type: z.literal('problem'), text: z.string() });
+
+export const ToWebview = z.discriminatedUnion('type', [SnapshotMessage, UserDataResultMessage, ProblemMessage]);
 export type ToWebview = z.infer<typeof ToWebview>;
 
 const Key = z.string().min(1).max(256);

@@ -235,13 +235,17 @@ describe('formatting and profiles', () => {
 
   it('keeps history compact and in order across the ring', () => {
     const h = new ServerHistory(3);
-    for (let i = 0; i < 5; i++) h.record(i * 1000, [['a', { sendRateAverage: i, sendRateMax: 10, roundTripTimeMs: i === 4 ? null : 1 }]]);
+    for (let i = 0; i < 5; i++)
+      h.record(i * 1000, [{ destinationId: 'a', sendRateAverage: i, sendRateMax: 10, roundTripTimeMs: i === 4 ? null : 1 }]);
     assert.deepEqual(h.get('a'), {
       t: [2000, 3000, 4000],
       sendRateAverage: [2, 3, 4],
       sendRateMax: [10, 10, 10],
       roundTripTimeMs: [1, 1, null],
     });
+    h.record(5000, [{ destinationId: 'b', sendRateAverage: 1, sendRateMax: 1, roundTripTimeMs: 1 }]);
+    assert.deepEqual(h.get('a').t, [], 'a destination that is gone loses its history');
+    assert.deepEqual(h.get('b').t, [5000]);
   });
 
   it('reads profiles: a name and a url suffice; bad entries are reported, not dropped silently', () => {
