@@ -27,7 +27,14 @@ const vscodeTests = existsSync(at('test/vscode'))
   : [];
 
 await Promise.all([
-  build({ ...node, entryPoints: [at('src/extension.ts')], outfile: at('dist/extension.js'), external: ['vscode'], metafile: true }),
+  build({
+    ...node,
+    entryPoints: [at('src/extension.ts')],
+    outfile: at('dist/extension.js'),
+    external: ['vscode'],
+    alias: { undici: at('src/api/undiciOnDemand.ts') },
+  }),
+  build({ ...node, entryPoints: [at('src/api/undiciBundle.ts')], outfile: at('dist/undici.js') }),
   build({ ...node, entryPoints: [at('sim/main.ts')], outfile: at('dist/sim.js') }),
   build({ ...node, entryPoints: [at('sim/console.ts')], outfile: at('dist/jetstream-console.js') }),
   build({

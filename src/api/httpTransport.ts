@@ -6,7 +6,7 @@
 import { Pool } from 'undici';
 import { localError, networkError, protocolError } from './errors';
 import { ErrorEnvelope } from './schemas';
-import { callSignal, errorContext, type CallOptions, type Params, type ServerEndpoint, type Transport } from './transport';
+import { DEFAULT_TIMEOUT_MS, errorContext, type CallOptions, type Params, type ServerEndpoint, type Transport } from './transport';
 
 export interface HttpServerEndpoint extends ServerEndpoint {
   /** Base URL, `http://` or `https://`, optionally with a path prefix. */
@@ -47,7 +47,9 @@ export class HttpTransport implements Transport {
 
   async call(command: string, params: Params, options: CallOptions): Promise<unknown> {
     const ctx = { ...errorContext(this.server, command, this.endpoint), pinned: !!this.server.ca };
-    const { signal, timeoutMs } = callSignal(options);
+    // undici's own timeouts cost nothing per call, where an AbortSignal.timeout arms a timer each time.
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const signal = options.signal;
     let status: number;
     let text: string;
     try {
@@ -57,6 +59,8 @@ export class HttpTransport implements Transport {
         headers: this.headers,
         body: JSON.stringify(params),
         signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       status = res.statusCode;
       text = await readText(res.body, this.server.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
@@ -68,7 +72,7 @@ export class HttpTransport implements Transport {
           ctx,
         );
       }
-      throw networkError(signal.aborted ? (signal.reason ?? e) : e, ctx, timeoutMs);
+      throw networkError(signal?.aborted ? (signal.reason ?? e) : e, ctx, timeoutMs);
     }
     return interpret(status, text, ctx);
   }

@@ -11,7 +11,10 @@ import type { DestinationStore } from './store';
 export interface SchedulerOptions {
   /** The configured interval in ms (setting jetstream.refreshIntervalSeconds). */
   intervalMs: number;
-  /** Largest share of time spent refreshing, 0.1 = 10 %. */
+  /**
+   * Share of wall time a server's refreshes may take, default 0.08: garbage collection after a large
+   * refresh adds CPU the refresh's own time does not show, and the aim is to stay under 10 % of a core.
+   */
   maxBusyShare?: number;
   /** Most a failure multiplies the interval by, so a recovered server is seen again within this many intervals. */
   maxBackoffFactor?: number;
@@ -96,7 +99,7 @@ export class RefreshScheduler implements Disposable {
       const factor = Math.min(2 ** (state.consecutiveFailures - 1), this.options.maxBackoffFactor ?? 2);
       return Math.round(interval * factor);
     }
-    const share = this.options.maxBusyShare ?? 0.1;
+    const share = this.options.maxBusyShare ?? 0.08;
     // busy / (busy + delay) <= share  ⇔  delay >= busy × (1 − share) / share
     const stretched = Math.ceil((state.lastRefreshMs * (1 - share)) / share);
     return Math.max(interval, stretched);
