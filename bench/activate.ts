@@ -4,7 +4,7 @@
  */
 import Module from 'node:module';
 import path from 'node:path';
-import * as stub from './vscode-stub';
+import * as stub from '../test/support/vscode-stub';
 
 const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
 (Module as unknown as { _load: typeof load })._load = (request, ...rest) => (request === 'vscode' ? stub : load(request, ...rest));

@@ -42,9 +42,16 @@ await Promise.all([
     minify: false,
     entryPoints: [at('bench/run.ts')],
     outfile: at('dist/bench.js'),
-    alias: { vscode: at('bench/vscode-stub.ts') },
+    alias: { vscode: at('test/support/vscode-stub.ts') },
   }),
   build({ ...node, minify: false, entryPoints: [at('bench/activate.ts')], outfile: at('dist/bench-activate.js') }),
+  build({
+    ...node,
+    minify: false,
+    entryPoints: [at('test/faults/run.ts')],
+    outfile: at('dist/faults.js'),
+    alias: { vscode: at('test/support/vscode-stub.ts') },
+  }),
   existsSync(at('src/webview/main.ts')) &&
     build({
       bundle: true,

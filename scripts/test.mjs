@@ -1,6 +1,7 @@
 // `npm test`: every check and every test, in the order that fails fastest, then one closing line
 // `N passed, N failed` for all suites together. Stages:
-//   build · typecheck · lint · setup (Chromium, Node 24, code-server; once) · node (client, simulator, model; real sockets) · webview (real Chromium)
+//   build · typecheck · lint · format · setup (Chromium, Node 24, code-server; once) · node (client, simulator, model;
+//   real sockets) · faults (injected into a simulator under the store, tree and panel) · webview (real Chromium)
 //   · extension host (real VS Code: code-server) · package · UI (the .vsix in code-server, as a person)
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -25,6 +26,7 @@ const stages = [
     cmd: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...nodeTests('test/node')],
     counts: nodeCounts,
   },
+  { name: 'faults', cmd: ['node', 'dist/faults.js'], counts: faultCounts },
   { name: 'webview', cmd: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', ...nodeTests('test/webview')], counts: nodeCounts },
   {
     name: 'extension host',
@@ -42,6 +44,11 @@ function nodeCounts(out) {
   const pass = /^[ℹ#] pass (\d+)/m.exec(out);
   const fail = /^[ℹ#] fail (\d+)/m.exec(out);
   return pass && fail ? { passed: +pass[1], failed: +fail[1] } : undefined;
+}
+
+function faultCounts(out) {
+  const m = /^(\d+) faults injected, (\d+) survived$/m.exec(out);
+  return m ? { passed: +m[2], failed: +m[1] - +m[2] } : undefined;
 }
 
 function plainCounts(out) {

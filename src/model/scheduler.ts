@@ -100,8 +100,8 @@ export class RefreshScheduler implements Disposable {
       return Math.round(interval * factor);
     }
     const share = this.options.maxBusyShare ?? 0.08;
-    // busy / (busy + delay) <= share  ⇔  delay >= busy × (1 − share) / share
-    const stretched = Math.ceil((state.lastRefreshMs * (1 - share)) / share);
+    // busy / (busy + delay) <= share  ⇔  delay >= busy × (1 − share) / share, busy being CPU time
+    const stretched = Math.ceil((state.lastRefreshCpuMs * (1 - share)) / share);
     return Math.max(interval, stretched);
   }
 

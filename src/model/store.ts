@@ -26,8 +26,13 @@ export interface ServerState {
   /** Newest snapshotTime (µs) of the last good snapshot: staleness of a destination is measured against it. */
   newestSnapshotTime: number | null;
   consecutiveFailures: number;
-  /** How long the last successful refresh took, in ms: the scheduler stretches the interval by it. */
+  /** How long the last successful refresh took, in ms of wall time. */
   lastRefreshMs: number;
+  /**
+   * CPU time of this process during the last successful refresh, in ms: the scheduler stretches the
+   * interval by it. Waiting on a slow network costs no CPU, so it does not stretch anything.
+   */
+  lastRefreshCpuMs: number;
   lastSuccessAt?: number | undefined;
 }
 
@@ -155,6 +160,7 @@ export class DestinationStore implements Disposable {
     const state = this.states.get(name);
     if (!state) return;
     const started = Date.now();
+    const cpu = process.cpuUsage();
     try {
       const client = await this.client(name);
       const info = state.info ?? (await client.getServerInfo({ signal }));
@@ -168,6 +174,8 @@ export class DestinationStore implements Disposable {
       state.error = undefined;
       state.consecutiveFailures = 0;
       state.lastRefreshMs = Date.now() - started;
+      const used = process.cpuUsage(cpu);
+      state.lastRefreshCpuMs = (used.user + used.system) / 1000;
       state.lastSuccessAt = Date.now();
       this.options.log?.(`${name}: ${answer.list.length} destinations in ${state.lastRefreshMs} ms`);
       this.changeEmitter.fire({ server: name, serverChanged, listChanged, changed });
@@ -237,5 +245,13 @@ export class DestinationStore implements Disposable {
 }
 
 function emptyState(profile: ServerProfile): ServerState {
-  return { profile, phase: 'loading', destinations: new Map(), newestSnapshotTime: null, consecutiveFailures: 0, lastRefreshMs: 0 };
+  return {
+    profile,
+    phase: 'loading',
+    destinations: new Map(),
+    newestSnapshotTime: null,
+    consecutiveFailures: 0,
+    lastRefreshMs: 0,
+    lastRefreshCpuMs: 0,
+  };
 }

@@ -6,9 +6,7 @@
 import * as vscode from 'vscode';
 import { JetStreamError } from '../api/errors';
 import { pickDestination, type Services, type Target } from '../commands/services';
-import { fullDestination } from '../api/destinationList';
-import type { Destination } from '../api/schemas';
-import { destinationStatus } from '../model/status';
+import { DetailsSource } from '../model/details';
 import { FromWebview, PanelState, type ToWebview } from '../webview/protocol';
 import { detailsHtml } from './detailsHtml';
 
@@ -49,8 +47,7 @@ class DetailsPanel {
   private ready = false;
   /** A snapshot arrived while hidden: send it when the panel shows again. */
   private behind = false;
-  /** The last data seen, kept so a deleted or unreachable destination is marked, not blanked. */
-  private last: Destination | undefined;
+  private readonly source: DetailsSource;
 
   constructor(
     private readonly s: Services,
@@ -59,6 +56,7 @@ class DetailsPanel {
     existing: vscode.WebviewPanel | undefined,
     private readonly onDispose: () => void,
   ) {
+    this.source = new DetailsSource(s.store, server, destinationId, vscode.l10n.t("Server '{0}' is no longer configured.", server));
     const d = s.store.destination(server, destinationId);
     const title = d ? `${d.destinationAddress}:${d.destinationPort}` : destinationId;
     const roots = [vscode.Uri.joinPath(s.context.extensionUri, 'dist'), vscode.Uri.joinPath(s.context.extensionUri, 'media')];
@@ -92,39 +90,8 @@ class DetailsPanel {
     else this.behind = true;
   }
 
-  private snapshot(): ToWebview | undefined {
-    const state = this.s.store.server(this.server);
-    const listed = state?.destinations.get(this.destinationId);
-    let invalid: string | undefined;
-    if (listed) {
-      try {
-        this.last = fullDestination(listed, this.server);
-      } catch (e) {
-        invalid = e instanceof Error ? e.message : String(e);
-      }
-    }
-    const d = this.last;
-    if (!d) return invalid ? { type: 'problem', text: invalid } : undefined;
-    const gone = state?.phase === 'ok' && !listed;
-    const liveness = invalid ? 'invalid' : !state ? 'unreachable' : gone ? 'deleted' : state.phase === 'error' ? 'unreachable' : 'live';
-    return {
-      type: 'snapshot',
-      server: this.server,
-      destination: d,
-      status: destinationStatus(d, state?.newestSnapshotTime ?? null),
-      liveness,
-      problem:
-        liveness === 'invalid'
-          ? invalid
-          : liveness === 'unreachable'
-            ? (state?.error?.message ?? vscode.l10n.t("Server '{0}' is no longer configured.", this.server))
-            : undefined,
-      history: this.s.store.history(this.server, this.destinationId),
-    };
-  }
-
   private post(): void {
-    const message = this.snapshot();
+    const message = this.source.message();
     this.behind = false;
     if (message) void this.send(message);
   }

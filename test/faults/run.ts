@@ -1,0 +1,337 @@
+/**
+ * `npm run test:faults`: the store, the scheduler, the tree provider and the details panel's source,
+ * as the extension runs them (only `vscode` stood in for), against simulators over loopback while one
+ * of them injects faults: one at a time, then mixed at random for a bounded soak. For every fault:
+ * nothing unhandled, the affected server shows a clear error (or keeps working where the fault is
+ * survivable data), no other server is disturbed, the tree never flickers to empty, the details panel
+ * keeps its destination, and polling recovers within two intervals of the fault ending.
+ *
+ * usage: node dist/faults.js [--soak-seconds N]   Last line: `N faults injected, N survived`.
+ */
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { JetStreamClient } from '../../src/api/client';
+import { DetailsSource } from '../../src/model/details';
+import type { ServerProfile, Secret } from '../../src/model/profiles';
+import { RefreshScheduler } from '../../src/model/scheduler';
+import { DestinationStore } from '../../src/model/store';
+import { DestinationsTreeProvider } from '../../src/views/tree';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/server';
+
+const { values: opts } = parseArgs({ options: { 'soak-seconds': { type: 'string', default: '30' } } });
+const INTERVAL_MS = 200;
+const TIMEOUT_MS = 1000;
+const ADMIN = { user: 'admin', password: 'admin' };
+
+interface Row {
+  fault: string;
+  server: string;
+  expected: string;
+  seen: string;
+  recoveryMs: number | null;
+  limitMs: number;
+  problems: string[];
+}
+
+const problems: string[] = [];
+let unhandled = 0;
+process.on('unhandledRejection', (e) => {
+  unhandled++;
+  problems.push(`unhandled rejection: ${String(e)}`);
+});
+process.on('uncaughtException', (e) => {
+  unhandled++;
+  problems.push(`uncaught exception: ${e.message}`);
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const simOptions: SimulatorOptions = {
+    port,
+    tickMs: INTERVAL_MS,
+    seed: 21,
+    destinations: 40,
+    stateFile: path.join(mkdtempSync(path.join(tmpdir(), 'faults-')), 'state.json'),
+    stateDebounceMs: 10,
+  };
+  let faulty: Simulator = await startSimulator(simOptions);
+  const healthy = await startSimulator({ port: 0, tickMs: INTERVAL_MS, seed: 22, destinations: 40 });
+  const control = () => JetStreamClient.create({ transport: 'http', name: 'control', url: faulty.url, ...ADMIN });
+  const call = async (command: string, params: Record<string, unknown> = {}) => {
+    const c = control();
+    try {
+      return await c.callRaw(command, params);
+    } finally {
+      await c.close();
+    }
+  };
+
+  const secrets = new Map<string, Secret>([
+    ['faulty', { password: 'demo' }],
+    ['healthy', { password: 'demo' }],
+  ]);
+  const newToken = async () => {
+    const c = JetStreamClient.create({ transport: 'http', name: 'x', url: faulty.url, user: 'demo', password: 'demo' });
+    const { token } = (await c.callRaw('createAPIToken', {})) as { token: string };
+    await c.close();
+    secrets.set('token', { token });
+    return token;
+  };
+  let token = await newToken();
+
+  const profiles: ServerProfile[] = [
+    { name: 'faulty', transport: 'http', url: faulty.url, user: 'demo', superuser: false },
+    { name: 'token', transport: 'http', url: faulty.url, user: 'demo', superuser: false },
+    { name: 'healthy', transport: 'http', url: healthy.url, user: 'demo', superuser: false },
+  ];
+  const store = new DestinationStore(async (p) =>
+    JetStreamClient.create(
+      { transport: 'http', name: p.name, url: p.url!, user: p.user, ...secrets.get(p.name) },
+      { timeoutMs: TIMEOUT_MS },
+    ),
+  );
+  store.setProfiles(profiles);
+  const tree = new DestinationsTreeProvider(store);
+  const scheduler = new RefreshScheduler(store, { intervalMs: INTERVAL_MS });
+  await scheduler.refreshNow();
+  for (const p of profiles)
+    if (store.server(p.name)?.phase !== 'ok') throw new Error(`${p.name} did not start: ${store.server(p.name)?.error?.message}`);
+  const watched = store.server('faulty')!.destinations.keys().next().value as string;
+  const details = new DetailsSource(store, 'faulty', watched, 'not configured');
+  details.message();
+  scheduler.setActive(true);
+
+  // Invariants, checked on every refresh of every server.
+  let current: Row | undefined;
+  const fail = (text: string) => {
+    if (current) current.problems.push(text);
+    else problems.push(text);
+  };
+  store.onDidChange((change) => {
+    const state = store.server(change.server)!;
+    const rows = tree.getChildren(tree.serverNode(change.server));
+    for (const r of rows) tree.getTreeItem(r);
+    if (!rows.some((r) => r.kind === 'destination'))
+      fail(`${change.server}: the tree shows no destination (${state.error?.message ?? state.phase})`);
+    if (state.phase === 'error' && !rows.some((r) => r.kind === 'problem')) fail(`${change.server}: an error without a problem row`);
+    if (change.server === 'healthy' && state.phase !== 'ok') fail(`healthy server disturbed: ${state.error?.message}`);
+    if (change.server === 'faulty') {
+      const m = details.message();
+      if (m?.type !== 'snapshot' || m.destination.destinationId !== watched) fail('the details panel lost its destination');
+    }
+  });
+
+  const waitFor = async (what: () => boolean, ms: number) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (what()) return true;
+      await sleep(10);
+    }
+    return what();
+  };
+
+  const refreshes = (server: string, count: number, ms: number) =>
+    new Promise<void>((resolve) => {
+      let seen = 0;
+      const timer = setTimeout(done, ms);
+      const sub = store.onDidChange((c) => c.server === server && ++seen >= count && done());
+      function done() {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
+
+  const rows: Row[] = [];
+  interface Fault {
+    name: string;
+    server: string;
+    /** The error code the server should show, or 'keeps working' for data the extension can take. */
+    expected: string;
+    inject(): Promise<void>;
+    clear(): Promise<void>;
+    /** Time a request already in flight may still take after the fault ends. */
+    inFlightMs?: number;
+  }
+  const faults: Fault[] = [
+    {
+      name: 'latency beyond the timeout',
+      server: 'faulty',
+      expected: 'Timeout',
+      inject: () => call('sim.setFaults', { latencyMs: TIMEOUT_MS + 500 }).then(() => undefined),
+      clear: () => call('sim.setFaults', { latencyMs: 0 }).then(() => undefined),
+      inFlightMs: TIMEOUT_MS,
+    },
+    ...(
+      [
+        ['HTTP 500 on every call', 'errorRate', 1, 'ServerError'],
+        ['connection reset mid-body', 'resetRate', 1, 'Unreachable'],
+        ['truncated JSON', 'truncateRate', 1, 'InvalidResponse'],
+        ['JSON that breaks the schema', 'schemaRate', 1, 'InvalidResponse'],
+        ['50 MB body', 'hugeBodyBytes', 50 * 2 ** 20, 'keeps working'],
+      ] as const
+    ).map(([name, field, value, expected]) => ({
+      name,
+      server: 'faulty',
+      expected,
+      inject: () => call('sim.setFaults', { [field]: value }).then(() => undefined),
+      clear: () => call('sim.setFaults', { [field]: 0 }).then(() => undefined),
+      inFlightMs: field === 'hugeBodyBytes' ? TIMEOUT_MS : 0,
+    })),
+    {
+      name: 'connection refused (server down)',
+      server: 'faulty',
+      expected: 'Unreachable',
+      inject: () => faulty.close(),
+      clear: async () => {
+        faulty = await startSimulator(simOptions);
+      },
+    },
+    {
+      name: 'server restarted with a new serverId',
+      server: 'faulty',
+      expected: 'keeps working',
+      inject: () => call('sim.restart').then(() => undefined),
+      clear: async () => undefined,
+    },
+    {
+      name: 'password changed under a running session',
+      server: 'faulty',
+      expected: 'AuthFailed',
+      inject: () => call('sim.setPassword', { user: 'demo', password: 'changed-elsewhere' }).then(() => undefined),
+      // The fault ends when the old password works again (the user signs in with it).
+      clear: () => call('sim.setPassword', { user: 'demo', password: 'demo' }).then(() => undefined),
+    },
+    {
+      name: 'API token expired',
+      server: 'token',
+      expected: 'AuthFailed',
+      inject: () => call('sim.expireToken', { token }).then(() => undefined),
+      // The user signs in with a new token.
+      clear: async () => {
+        token = await newToken();
+        store.forgetClient('token');
+      },
+    },
+  ];
+
+  for (const fault of faults) {
+    const row: Row = {
+      fault: fault.name,
+      server: fault.server,
+      expected: fault.expected,
+      seen: '',
+      recoveryMs: null,
+      limitMs: 0,
+      problems: [],
+    };
+    current = row;
+    rows.push(row);
+    await fault.inject();
+    const state = () => store.server(fault.server)!;
+    if (fault.expected === 'keeps working') {
+      await refreshes(fault.server, 3, 30_000);
+      row.seen = state().phase === 'ok' ? 'kept working' : `${state().error?.code}`;
+      if (state().phase !== 'ok') row.problems.push(`expected to keep working, got ${state().error?.message}`);
+    } else {
+      const shown = await waitFor(() => state().phase === 'error' && state().error?.code === fault.expected, TIMEOUT_MS + INTERVAL_MS * 10);
+      row.seen = state().error ? `${state().error!.code}: ${state().error!.message}` : state().phase;
+      if (!shown) row.problems.push(`expected ${fault.expected}, saw ${row.seen}`);
+    }
+    const ended = Date.now();
+    await fault.clear();
+    // Two intervals of the possibly backed-off schedule, a refresh's own time, and any request in flight.
+    row.limitMs = 2 * scheduler.effectiveIntervalMs(fault.server) + (fault.inFlightMs ?? 0) + 250;
+    const recovered = await waitFor(() => state().phase === 'ok', row.limitMs + 5_000);
+    row.recoveryMs = recovered ? Date.now() - ended : null;
+    if (!recovered) row.problems.push('did not recover');
+    else if (row.recoveryMs! > row.limitMs) row.problems.push(`recovered after ${row.recoveryMs} ms, over ${row.limitMs} ms`);
+    // A slow answer stretches the interval for a while: start the next fault from the normal pace.
+    await waitFor(() => scheduler.effectiveIntervalMs(fault.server) <= INTERVAL_MS * 2, 30_000);
+  }
+
+  // Soak: rate faults mixed at random, several at a time, for a bounded time.
+  const soakMs = Number(opts['soak-seconds']) * 1000;
+  const soak: Row = {
+    fault: `random mix for ${soakMs / 1000} s`,
+    server: 'faulty',
+    expected: 'errors come and go',
+    seen: '',
+    recoveryMs: null,
+    limitMs: 0,
+    problems: [],
+  };
+  current = soak;
+  rows.push(soak);
+  let seed = 7;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const end = Date.now() + soakMs;
+  let mixes = 0;
+  let errorsSeen = 0;
+  const countErrors = store.onDidChange((c) => c.server === 'faulty' && store.server('faulty')!.phase === 'error' && errorsSeen++);
+  while (Date.now() < end) {
+    mixes++;
+    await call('sim.setFaults', {
+      errorRate: random() < 0.5 ? random() * 0.5 : 0,
+      resetRate: random() < 0.3 ? random() * 0.3 : 0,
+      truncateRate: random() < 0.3 ? random() * 0.3 : 0,
+      schemaRate: random() < 0.3 ? random() * 0.3 : 0,
+      latencyMs: random() < 0.2 ? Math.round(random() * TIMEOUT_MS * 1.5) : 0,
+    });
+    await sleep(500 + random() * 1000);
+  }
+  countErrors.dispose();
+  const soakEnded = Date.now();
+  await call('sim.setFaults', { errorRate: 0, resetRate: 0, truncateRate: 0, schemaRate: 0, latencyMs: 0 });
+  soak.limitMs = 2 * scheduler.effectiveIntervalMs('faulty') + TIMEOUT_MS + 250;
+  const recovered = await waitFor(() => store.server('faulty')!.phase === 'ok', soak.limitMs + 5_000);
+  soak.recoveryMs = recovered ? Date.now() - soakEnded : null;
+  soak.seen = `${mixes} mixes, ${errorsSeen} failed refreshes`;
+  if (!recovered) soak.problems.push('did not recover');
+  else if (soak.recoveryMs! > soak.limitMs) soak.problems.push(`recovered after ${soak.recoveryMs} ms, over ${soak.limitMs} ms`);
+  if (errorsSeen === 0) soak.problems.push('the soak injected nothing the store noticed');
+  current = undefined;
+
+  scheduler.dispose();
+  tree.dispose();
+  store.dispose();
+  await faulty.close();
+  await healthy.close();
+
+  const survived = rows.filter((r) => !r.problems.length).length;
+  const width = Math.max(...rows.map((r) => r.fault.length));
+  console.log(`\n| ${'fault'.padEnd(width)} | server  | expected           | survived | recovery        | seen`);
+  console.log(`|${'-'.repeat(width + 2)}|---------|--------------------|----------|-----------------|-----`);
+  for (const r of rows) {
+    const recovery = r.recoveryMs === null ? 'none' : `${r.recoveryMs} ms (≤ ${r.limitMs})`;
+    console.log(
+      `| ${r.fault.padEnd(width)} | ${r.server.padEnd(7)} | ${r.expected.padEnd(18)} | ${(r.problems.length ? 'NO' : 'yes').padEnd(8)} | ${recovery.padEnd(15)} | ${r.seen.slice(0, 100)}`,
+    );
+    for (const p of r.problems) console.log(`    problem: ${p}`);
+  }
+  for (const p of problems) console.log(`problem outside any fault: ${p}`);
+  const failed = rows.length - survived + (problems.length ? 1 : 0);
+  console.log(`\nunhandled rejections or exceptions: ${unhandled}`);
+  console.log(`${rows.length} faults injected, ${rows.length - failed < 0 ? 0 : survived} survived`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  console.log('0 faults injected, 0 survived');
+  process.exit(1);
+});
