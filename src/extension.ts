@@ -24,13 +24,15 @@ export interface JetStreamApi {
   readonly scheduler: RefreshScheduler;
   readonly tree: DestinationsTreeProvider;
   readonly treeView: vscode.TreeView<Node>;
+  /** Where the extension's log files go (the JetStream output channel among them). */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): JetStreamApi {
   const log = vscode.window.createOutputChannel('JetStream', { log: true });
   const secrets = new ServerSecrets(context.secrets);
   const store = new DestinationStore((profile) => secrets.connect(profile, requestTimeoutMs()), {
-    log: (m) => log.debug(m),
+    log: (level, m) => log[level](m),
   });
   const scheduler = new RefreshScheduler(store, { intervalMs: refreshIntervalMs() });
   const tree = new DestinationsTreeProvider(store, (name) => scheduler.effectiveIntervalMs(name));
@@ -60,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
   // Poll only while someone can see the result.
   const updatePolling = () => scheduler.setActive(treeView.visible && vscode.window.state.focused && autoRefresh());
 
+  log.info(`JetStream Destinations ${context.extension.packageJSON.version as string} activated`);
   applyProfiles();
   updateView();
   updatePolling();
@@ -89,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     ...registerViewCommands(services),
     ...registerDetailsPanels(services),
   );
-  return { store, scheduler, tree, treeView };
+  return { store, scheduler, tree, treeView, logUri: context.logUri };
 }
 
 export function deactivate(): void {}

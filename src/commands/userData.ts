@@ -31,8 +31,14 @@ export async function setEntry(s: Services, server: string, destinationId: strin
     s.log.info(`userData '${key}' set on destination ${destinationId} ('${server}')`);
     return true;
   } catch (e) {
-    reportError(s, vscode.l10n.t("The change to userData '{0}' did not land", key), e);
+    // Show the server's true state again, and offer the same edit once more.
     void s.scheduler.refreshNow(server);
+    const message = e instanceof Error ? e.message : String(e);
+    s.log.error(`userData '${key}' on destination ${destinationId} ('${server}') did not land: ${message}`);
+    const retry = vscode.l10n.t('Retry');
+    void vscode.window
+      .showErrorMessage(vscode.l10n.t("The change to userData '{0}' did not land: {1}", key, message), retry)
+      .then((choice) => choice === retry && setEntry(s, server, destinationId, key, value));
     return false;
   }
 }

@@ -52,7 +52,8 @@ export type ClientFactory = (profile: ServerProfile) => Promise<JetStreamClient>
 export interface StoreOptions {
   /** Seconds of plot history kept per destination. */
   historySeconds?: number;
-  log?: (message: string) => void;
+  /** Where refreshes are reported: a failure as a warning when it is new, everything else as debug. */
+  log?: (level: 'debug' | 'warn', message: string) => void;
 }
 
 export class DestinationStore implements Disposable {
@@ -177,7 +178,10 @@ export class DestinationStore implements Disposable {
       const used = process.cpuUsage(cpu);
       state.lastRefreshCpuMs = (used.user + used.system) / 1000;
       state.lastSuccessAt = Date.now();
-      this.options.log?.(`${name}: ${answer.list.length} destinations in ${state.lastRefreshMs} ms`);
+      this.options.log?.(
+        'debug',
+        `${name}: ${answer.list.length} destinations in ${state.lastRefreshMs} ms (${Math.round(state.lastRefreshCpuMs)} ms CPU)`,
+      );
       this.changeEmitter.fire({ server: name, serverChanged, listChanged, changed });
     } catch (e) {
       if (this.states.get(name) !== state) return;
@@ -190,7 +194,7 @@ export class DestinationStore implements Disposable {
       if (error.isAuthentication || error.code === 'ConsoleNotFound') this.forgetClient(name);
       // A restarted server may report a new version: ask again once it answers.
       state.info = undefined;
-      this.options.log?.(`${name}: ${error.code}: ${error.message}`);
+      this.options.log?.(serverChanged ? 'warn' : 'debug', `${name}: ${error.code}: ${error.message}`);
       this.changeEmitter.fire({ server: name, serverChanged, listChanged: false, changed: [] });
     }
   }
