@@ -172,6 +172,23 @@ for (const transport of ['http', 'cli'] as const) {
   });
 }
 
+describe('userData edited by two clients at once', () => {
+  it('keeps every key when the http client and the console edit different keys concurrently', async () => {
+    const http = JetStreamClient.create(endpoint('http', { user: 'demo', password: 'demo' }));
+    const cli = JetStreamClient.create(endpoint('cli', { user: 'demo', password: 'demo' }));
+    const d = await http.createDestination({ destinationAddress: 'shared.example.com', userData: { before: 'kept' } });
+    await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => http.updateObjectUserData(d.destinationId, { [`http-${i}`]: String(i) })),
+      ...Array.from({ length: 5 }, (_, i) => cli.updateObjectUserData(d.destinationId, { [`cli-${i}`]: String(i) })),
+    ]);
+    const userData = (await http.getDestination(d.destinationId)).userData ?? {};
+    assert.equal(Object.keys(userData).length, 26);
+    assert.equal(userData.before, 'kept');
+    for (let i = 0; i < 20; i++) assert.equal(userData[`http-${i}`], String(i));
+    for (let i = 0; i < 5; i++) assert.equal(userData[`cli-${i}`], String(i));
+  });
+});
+
 describe('client failures before the protocol', () => {
   it('says a server is unreachable when nothing listens', async () => {
     const port = await freePort();

@@ -241,3 +241,17 @@ function filesUnder(dir: string): string[] {
     return statSync(p).isDirectory() ? filesUnder(p) : [p];
   });
 }
+
+describe('input boxes refuse bad input before any request', () => {
+  it('reads send rates with units and refuses anything else', async () => {
+    const { parseRate } = await import('../../src/commands/destinations');
+    assert.equal(parseRate('100 Mbit/s'), 100_000);
+    assert.equal(parseRate('2.5G'), 2_500_000);
+    assert.equal(parseRate('800'), 800);
+    assert.equal(parseRate(''), undefined);
+    for (const bad of ['fast', '-5', '0', '1e9', '100 Tbit/s', ...HOSTILE_STRINGS.filter(Boolean).slice(0, 10)]) {
+      const r = parseRate(bad);
+      assert.ok(typeof r === 'object' && 'error' in r, `refused: ${bad.slice(0, 30)}`);
+    }
+  });
+});
