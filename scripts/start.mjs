@@ -15,7 +15,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
 import {
   ROOT,
   ensureCodeServer,
@@ -27,28 +26,19 @@ import {
   startProcess,
   stopAll,
   tailFile,
+  parseOptions,
 } from './host/lib.mjs';
 
 const USAGE = 'usage: node scripts/start.mjs [--port <n>] [--folder <dir>] [--vsix <file>] [--no-package]';
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      port: { type: 'string', default: process.env.PORT || undefined },
-      folder: { type: 'string' },
-      vsix: { type: 'string' },
-      'no-package': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values;
-} catch (e) {
-  console.error(`${e.message}\n${USAGE}`);
-  process.exit(2);
-}
-if (opts.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const opts = parseOptions(
+  {
+    port: { type: 'string', default: process.env.PORT || undefined },
+    folder: { type: 'string' },
+    vsix: { type: 'string' },
+    'no-package': { type: 'boolean', default: false },
+  },
+  USAGE,
+);
 
 setSignalExitCode(0); // Ctrl-C is the normal way to stop: no npm error block
 const SIM = path.resolve(ROOT, process.env.JETSTREAM_SIM || 'dist/sim.js');

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const NODE24_DIR = path.join(ROOT, 'tools', 'node24');
@@ -665,4 +666,20 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, h
   // playwright kills its browser when this process exits; track it anyway so signals close it cleanly
   const untrack = track({ pid: 0, stop: close, stopSync: () => fs.rmSync(profile, { recursive: true, force: true }) });
   return { context, page, close };
+}
+
+/** Command-line options of a script, with --help; a bad option prints the usage and exits with 2. */
+export function parseOptions(options, usage) {
+  let values;
+  try {
+    values = parseArgs({ options: { ...options, help: { type: 'boolean', short: 'h' } } }).values;
+  } catch (e) {
+    console.error(`${e.message}\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return values;
 }

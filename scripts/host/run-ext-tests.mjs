@@ -12,8 +12,18 @@
 // Exit code: the tests' exit code (1 on timeout or harness error); on failure the server log tail is printed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { format, parseArgs } from 'node:util';
-import { ensureChromium, extHostLogs, isShuttingDown, launchBrowser, log, startCodeServer, stopAll, tailFile } from './lib.mjs';
+import { format } from 'node:util';
+import {
+  ensureChromium,
+  extHostLogs,
+  isShuttingDown,
+  launchBrowser,
+  log,
+  startCodeServer,
+  stopAll,
+  tailFile,
+  parseOptions,
+} from './lib.mjs';
 
 const USAGE =
   'usage: node scripts/host/run-ext-tests.mjs --extension <dir> --tests <dist/test/vscode/index.js> ' +
@@ -31,30 +41,20 @@ const CHATTER = [
   /^Updating additional builtin extensions cache/,
 ];
 
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      extension: { type: 'string' },
-      tests: { type: 'string' },
-      workspace: { type: 'string' },
-      settings: { type: 'string' },
-      port: { type: 'string' },
-      timeout: { type: 'string' },
-      keep: { type: 'boolean', default: false },
-      'debug-browser': { type: 'boolean', default: !!process.env.DEBUG_BROWSER },
-      verbose: { type: 'boolean', short: 'v', default: !!process.env.VERBOSE },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values;
-} catch (e) {
-  console.error(`${e.message}\n${USAGE}`);
-  process.exit(2);
-}
-if (opts.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const opts = parseOptions(
+  {
+    extension: { type: 'string' },
+    tests: { type: 'string' },
+    workspace: { type: 'string' },
+    settings: { type: 'string' },
+    port: { type: 'string' },
+    timeout: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    'debug-browser': { type: 'boolean', default: !!process.env.DEBUG_BROWSER },
+    verbose: { type: 'boolean', short: 'v', default: !!process.env.VERBOSE },
+  },
+  USAGE,
+);
 if (!opts.extension || !opts.tests) {
   console.error(USAGE);
   process.exit(2);

@@ -1,22 +1,14 @@
 /** Fault injection: every fault by option and by sim.setFaults, and sim.* commands staying exempt. */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as z from 'zod';
 import { Connection, Destination, ErrorEnvelope, ServerInfo, UserData } from '../../src/api/schemas';
 import { type CallAuth, postCommand } from '../../sim/client';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../../sim/server';
+import type { Simulator } from '../../sim/server';
+import { start } from '../support/simulators';
 
 const DEMO: CallAuth = { user: 'demo', password: 'demo' };
 const ADMIN: CallAuth = { user: 'admin', password: 'admin' };
-
-const running: Simulator[] = [];
-after(() => Promise.all(running.map((s) => s.close())));
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ tickMs: 0, ...options });
-  running.push(sim);
-  return sim;
-}
 
 async function setFaults(sim: Simulator, faults: Record<string, number>) {
   const answer = await postCommand(sim.url, 'sim.setFaults', faults, ADMIN);

@@ -4,12 +4,13 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { request } from 'undici';
 import * as z from 'zod';
 import { Connection, Destination, ErrorEnvelope, ServerInfo } from '../../src/api/schemas';
 import { type CallAuth, postCommand } from '../../sim/client';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../../sim/server';
+import { startSimulator, type Simulator } from '../../sim/server';
+import { start } from '../support/simulators';
 import { RawJson, World } from '../../sim/world';
 
 const DEMO: CallAuth = { user: 'demo', password: 'demo' };
@@ -18,15 +19,6 @@ const ADMIN: CallAuth = { user: 'admin', password: 'admin' };
 const SUPER: CallAuth = { ...ADMIN, superuser: true };
 const Destinations = z.array(Destination);
 const Connections = z.array(Connection);
-
-const running: Simulator[] = [];
-after(() => Promise.all(running.map((s) => s.close())));
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ tickMs: 0, ...options });
-  running.push(sim);
-  return sim;
-}
 
 async function call(sim: Simulator, command: string, params: unknown = {}, auth: CallAuth = DEMO) {
   const answer = await postCommand(sim.url, command, params, auth);
