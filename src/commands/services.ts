@@ -4,7 +4,7 @@ import { JetStreamError } from '../api/errors';
 import type { RefreshScheduler } from '../model/scheduler';
 import type { DestinationStore } from '../model/store';
 import type { ServerSecrets } from '../secrets';
-import type { DestinationNode, DestinationsTreeProvider, Node, ServerNode } from '../views/tree';
+import type { DestinationNode, DestinationsTreeProvider, Node } from '../views/tree';
 import type { DemoServer } from '../demoServer';
 
 export interface Services {
@@ -78,4 +78,3 @@ export function reportError(s: Services, what: string, e: unknown): void {
   void vscode.window.showErrorMessage(`${what}: ${message}`);
 }
 
-export type { ServerNode };
