@@ -233,7 +233,7 @@ async function createDestination(s: Services, target?: Target, given?: CreateDes
 }
 
 /** The parameters Undo needs, or undefined when the server's data for it does not fit the structure. */
-function undoParams(s: Services, server: string, destinationId: string): CreateDestinationParams | undefined {
+function undoParams(s: Services, server: string, destinationId: string): Recreate | undefined {
   try {
     const full = s.store.fullDestination(server, destinationId);
     return full && recreateParams(full);
@@ -243,12 +243,21 @@ function undoParams(s: Services, server: string, destinationId: string): CreateD
   }
 }
 
+export interface Recreate {
+  params: CreateDestinationParams;
+  /** Settings the Destination structure does not say enough about to restore. */
+  lost: string[];
+}
+
 /** What recreates a deleted destination as it was (the server gives it a new id). */
-export function recreateParams(d: Destination): CreateDestinationParams {
+export function recreateParams(d: Destination): Recreate {
+  const lost: string[] = [];
   const p: CreateDestinationParams = { destinationAddress: d.destinationAddress, destinationPort: d.destinationPort };
   if (d.sendRateMax > 0) p.sendRateMax = d.sendRateMax;
   if (d.permittedDestinationPublicKey) p.permittedDestinationPublicKey = d.permittedDestinationPublicKey;
   if (d.relayIP && d.relayPort) Object.assign(p, { relayAddress: d.relayIP, relayPort: d.relayPort });
+  // The structure gives a relay's IP once it is resolved, never its name: before that the relay is unknown.
+  else if (d.relayPort) lost.push(vscode.l10n.t('its relay (not resolved yet when it was deleted)'));
   if (d.socketSendBufferSize) p.socketSendBufferSize = d.socketSendBufferSize;
   if (d.socketRecvBufferSize) p.socketRecvBufferSize = d.socketRecvBufferSize;
   const { checkpointFrequencySeconds, overwriteMode, priority, priorityLane, sendRateMax, transferFlags } = d.transferDefaults;
@@ -266,7 +275,7 @@ export function recreateParams(d: Destination): CreateDestinationParams {
   );
   if (d.priorityLanes && Object.keys(d.priorityLanes).length) p.priorityLanes = d.priorityLanes;
   if (d.userData && Object.keys(d.userData).length) p.userData = d.userData;
-  return p;
+  return { params: p, lost };
 }
 
 async function deleteDestinations(
@@ -336,6 +345,14 @@ async function deleteDestinations(
     undo,
   );
   if (choice === undo) {
-    for (const t of deleted) if (t.recreate) await createDestination(s, { server: t.server }, t.recreate);
+    for (const t of deleted) {
+      if (!t.recreate) continue;
+      await createDestination(s, { server: t.server }, t.recreate.params);
+      if (t.recreate.lost.length) {
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('Destination {0} was recreated without {1}.', t.destination.destinationAddress, t.recreate.lost.join(', ')),
+        );
+      }
+    }
   }
 }

@@ -77,4 +77,3 @@ export function reportError(s: Services, what: string, e: unknown): void {
   s.log.error(`${what}: ${message}`);
   void vscode.window.showErrorMessage(`${what}: ${message}`);
 }
-

@@ -135,6 +135,50 @@ describe('JetStream Destinations in VS Code', function () {
     assert.ok(!children(serverNode('Lab')).some((c) => c.kind === 'destination' && c.destinationId === d.destinationId));
   });
 
+  it('can undo a delete: the parameters it keeps recreate the destination as it was', async () => {
+    const { recreateParams } = await import('../../src/commands/destinations');
+    const params = {
+      destinationAddress: 'undo.example.com',
+      destinationPort: 9200,
+      sendRateMax: 75_000,
+      relayAddress: '192.0.2.50',
+      relayPort: 8887,
+      transferDefaults: {
+        priority: 3,
+        overwriteMode: 4,
+        checkpointFrequencySeconds: 15,
+        priorityLane: 'bulk',
+        transferFlags: 2,
+        sendRateMax: 5000,
+      },
+      priorityLanes: { bulk: 0.6, interactive: 0.2 },
+      userData: { team: 'media', ticket: 'OPS-7' },
+    };
+    const created = await asDemo().createDestination(params);
+    assert.deepEqual(recreateParams(created).lost, ['its relay (not resolved yet when it was deleted)'], 'says what it cannot restore');
+    await sim.world.handle('sim.tick', {}, { user: 'admin', password: 'admin' }, false);
+    const original = await asDemo().getDestination(created.destinationId);
+    await asDemo().deleteDestination(original.destinationId);
+    const { params: recreate, lost } = recreateParams(original);
+    assert.deepEqual(lost, []);
+    const again = await asDemo().createDestination(recreate);
+    assert.notEqual(again.destinationId, original.destinationId);
+    await sim.world.handle('sim.tick', {}, { user: 'admin', password: 'admin' }, false);
+    const restored = await asDemo().getDestination(again.destinationId);
+    for (const field of [
+      'destinationAddress',
+      'destinationPort',
+      'sendRateMax',
+      'relayIP',
+      'relayPort',
+      'transferDefaults',
+      'priorityLanes',
+      'userData',
+    ] as const) {
+      assert.deepEqual(restored[field], original[field], field);
+    }
+  });
+
   it('fires no tree event for a refresh that brings nothing new, and one per changed row otherwise', async () => {
     await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
     children(serverNode('Lab'));
