@@ -9,9 +9,15 @@ import * as stub from '../test/support/vscode-stub';
 const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
 (Module as unknown as { _load: typeof load })._load = (request, ...rest) => (request === 'vscode' ? stub : load(request, ...rest));
 
-const context = new Proxy({ subscriptions: [], extensionPath: path.resolve(__dirname, '..') } as Record<string, unknown>, {
-  get: (target, prop: string) => (prop in target ? target[prop] : stub.window),
-});
+const context = new Proxy(
+  { subscriptions: [], extensionPath: path.resolve(__dirname, '..'), extension: { packageJSON: { version: 'bench' } } } as Record<
+    string,
+    unknown
+  >,
+  {
+    get: (target, prop: string) => (prop in target ? target[prop] : stub.window),
+  },
+);
 const t0 = performance.now();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const extension = require(path.resolve(__dirname, 'extension.js')) as { activate(context: unknown): unknown };

@@ -1,7 +1,7 @@
 // `npm test`: every check and every test, in the order that fails fastest, then one closing line
 // `N passed, N failed` for all suites together. Stages:
 //   build · typecheck · lint · format · setup (Chromium, Node 24, code-server; once) · node (client, simulator, model;
-//   real sockets) · faults (injected into a simulator under the store, tree and panel) · webview (real Chromium)
+//   real sockets) · faults (injected into a simulator under the store, tree and panel) · bench --quick · webview (real Chromium)
 //   · extension host (real VS Code: code-server) · package · UI (the .vsix in code-server, as a person)
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -27,6 +27,8 @@ const stages = [
     counts: nodeCounts,
   },
   { name: 'faults', cmd: ['node', 'dist/faults.js'], counts: faultCounts },
+  // Figures only, no verdict: run so that a change that breaks the benchmark is seen at once.
+  { name: 'bench', cmd: ['node', '--expose-gc', 'dist/bench.js', '--quick'] },
   { name: 'webview', cmd: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', ...nodeTests('test/webview')], counts: nodeCounts },
   {
     name: 'extension host',
