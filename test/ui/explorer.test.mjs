@@ -122,6 +122,10 @@ describe('the JetStream view in VS Code', () => {
     const item = page.locator('.statusbar-item', { has: page.locator('.codicon-server') }).first();
     await item.waitFor({ timeout: 10000 });
     const counts = (await item.innerText()).match(/\d+/g).map(Number);
-    assert.equal(counts.reduce((a, b) => a + b, 0), 1, 'connected, degraded and failing add up to the one server');
+    assert.equal(
+      counts.reduce((a, b) => a + b, 0),
+      1,
+      'connected, degraded and failing add up to the one server',
+    );
   });
 });
