@@ -50,7 +50,11 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     treeView.description = tree.filterDescription;
     void vscode.commands.executeCommand('setContext', 'jetstream.filtered', !!tree.filterDescription);
   };
-  const services: Services = { store, scheduler, tree, treeView, secrets, log, demo, context, updateView };
+  // Poll only while someone can see the result: the tree or a details panel, in a focused window.
+  const updatePolling = () =>
+    scheduler.setActive((treeView.visible || panels.anyVisible()) && vscode.window.state.focused && autoRefresh());
+  const services: Services = { store, scheduler, tree, treeView, secrets, log, demo, context, updateView, updatePolling };
+  const panels = registerDetailsPanels(services);
 
   const applyProfiles = () => {
     const { profiles, invalid } = readProfiles();
@@ -59,8 +63,6 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     void vscode.commands.executeCommand('setContext', 'jetstream.hasServers', profiles.length + invalid.length > 0);
     if (scheduler.isActive) void scheduler.refreshNow();
   };
-  // Poll only while someone can see the result.
-  const updatePolling = () => scheduler.setActive(treeView.visible && vscode.window.state.focused && autoRefresh());
 
   log.info(`JetStream Destinations ${context.extension.packageJSON.version as string} activated`);
   applyProfiles();
@@ -90,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     ...registerDestinationCommands(services),
     ...registerUserDataCommands(services),
     ...registerViewCommands(services),
-    ...registerDetailsPanels(services),
+    ...panels.disposables,
   );
   return { store, scheduler, tree, treeView, logUri: context.logUri };
 }

@@ -13,8 +13,17 @@ const KEY_PREFIX = 'jetstream.server.';
 export class ServerSecrets {
   constructor(private readonly storage: vscode.SecretStorage) {}
 
-  async get(server: string): Promise<Secret | undefined> {
-    const raw = await this.storage.get(KEY_PREFIX + server);
+  /**
+   * A secret belongs to a server profile's name, where it points and its user together: a profile
+   * edited to point elsewhere, or one of the same name pointing elsewhere, never gets it.
+   */
+  private key(profile: ServerProfile): string {
+    const where = profile.transport === 'cli' ? `${profile.host}:${profile.port ?? 8886}` : (profile.url ?? '');
+    return `${KEY_PREFIX}${JSON.stringify([profile.name, profile.transport, where, profile.user ?? ''])}`;
+  }
+
+  async get(profile: ServerProfile): Promise<Secret | undefined> {
+    const raw = await this.storage.get(this.key(profile));
     if (!raw) return undefined;
     try {
       const parsed = JSON.parse(raw) as Secret;
@@ -24,17 +33,17 @@ export class ServerSecrets {
     }
   }
 
-  store(server: string, secret: Secret): Thenable<void> {
-    return this.storage.store(KEY_PREFIX + server, JSON.stringify(secret));
+  store(profile: ServerProfile, secret: Secret): Thenable<void> {
+    return this.storage.store(this.key(profile), JSON.stringify(secret));
   }
 
-  delete(server: string): Thenable<void> {
-    return this.storage.delete(KEY_PREFIX + server);
+  delete(profile: ServerProfile): Thenable<void> {
+    return this.storage.delete(this.key(profile));
   }
 
   /** Opens a client for a profile: its secret from storage and its pinned certificate from disk. */
   async connect(profile: ServerProfile, timeoutMs: number): Promise<JetStreamClient> {
-    const secret = needsSecret(profile) ? await this.get(profile.name) : {};
+    const secret = needsSecret(profile) ? await this.get(profile) : {};
     if (!secret) {
       throw new JetStreamError(
         'AuthRequired',

@@ -63,7 +63,7 @@ export class HttpTransport implements Transport {
         bodyTimeout: timeoutMs,
       });
       status = res.statusCode;
-      text = await readText(res.body, this.server.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+      text = await readText(res.body, this.server.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, Date.now() + timeoutMs);
     } catch (e) {
       if (e instanceof TooLarge) {
         throw localError(
@@ -88,10 +88,18 @@ class TooLarge extends Error {
   }
 }
 
-async function readText(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {
+/**
+ * Reads the answer up to a size limit and a deadline for the whole call: undici's body timeout is per
+ * idle gap, so a server that trickles bytes would otherwise hold a refresh for ever.
+ */
+async function readText(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number, deadline: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
+    if (Date.now() > deadline) {
+      body.destroy();
+      throw Object.assign(new Error('the answer took longer than the timeout'), { name: 'TimeoutError' });
+    }
     size += chunk.length;
     if (size > limit) {
       body.destroy();

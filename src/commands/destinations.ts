@@ -217,19 +217,25 @@ async function createDestination(s: Services, target?: Target, given?: CreateDes
   if (!server) return undefined;
   const params = given ?? (await askCreateParams(server));
   if (!params) return undefined;
+  let created: Destination;
   try {
-    const created = await vscode.window.withProgress(
+    created = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating destination {0}…', params.destinationAddress) },
       async () => (await s.store.client(server)).createDestination(params),
     );
-    s.log.info(`created destination ${created.destinationId} (${created.destinationAddress}:${created.destinationPort}) on '${server}'`);
-    s.store.accept(server, created);
-    await s.treeView.reveal(s.tree.destinationNode(server, created.destinationId), { select: true, focus: true });
-    return created;
   } catch (e) {
     reportError(s, vscode.l10n.t('Could not create destination {0}', params.destinationAddress), e);
     return undefined;
   }
+  s.log.info(`created destination ${created.destinationId} (${created.destinationAddress}:${created.destinationPort}) on '${server}'`);
+  s.store.accept(server, created);
+  try {
+    await s.treeView.reveal(s.tree.destinationNode(server, created.destinationId), { select: true, focus: true });
+  } catch {
+    // A filter may hide the new destination: it exists all the same.
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Created {0}; the filter hides it.', params.destinationAddress), 5000);
+  }
+  return created;
 }
 
 /** The parameters Undo needs, or undefined when the server's data for it does not fit the structure. */

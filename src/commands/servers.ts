@@ -48,12 +48,8 @@ async function addServer(s: Services, input?: ProfileInput, existing?: ServerPro
     );
     if (choice !== saveAnyway) return undefined;
   }
-  if (secret) await s.secrets.store(profile.name, secret);
-  if (existing && existing.name !== profile.name) {
-    const old = await s.secrets.get(existing.name);
-    if (old && !secret) await s.secrets.store(profile.name, old);
-    await s.secrets.delete(existing.name);
-  }
+  if (existing) await s.secrets.delete(existing);
+  if (secret) await s.secrets.store(profile, secret);
   const others = s.store
     .servers()
     .map((st) => st.profile)
@@ -142,12 +138,21 @@ async function askProfile(s: Services, existing?: ServerProfile): Promise<{ prof
     void vscode.window.showErrorMessage(parsed.error.issues[0]?.message ?? '');
     return undefined;
   }
+  const p = parsed.data;
   let secret: Secret | undefined;
-  if (parsed.data.user && (!existing || existing.user !== parsed.data.user || !(await s.secrets.get(existing.name)))) {
-    secret = await askSecret(parsed.data.name, parsed.data.user);
+  if (p.user) {
+    // The stored secret goes along only while the profile points at the same server as the same user.
+    const sameTarget =
+      existing &&
+      existing.transport === p.transport &&
+      existing.user === p.user &&
+      existing.url === p.url &&
+      existing.host === p.host &&
+      existing.port === p.port;
+    secret = (sameTarget ? await s.secrets.get(existing) : undefined) ?? (await askSecret(p.name, p.user));
     if (!secret) return undefined;
   }
-  return { profile: parsed.data, secret };
+  return { profile: p, secret };
 }
 
 /** true, or why the server could not be reached with these settings. */
@@ -184,7 +189,8 @@ async function removeServer(s: Services, target?: Target): Promise<void> {
     remove,
   );
   if (choice !== remove) return;
-  await s.secrets.delete(name);
+  const state = s.store.server(name);
+  if (state) await s.secrets.delete(state.profile);
   await writeProfiles(
     s.store
       .servers()
@@ -203,7 +209,7 @@ async function signIn(s: Services, target?: Target, given?: Secret): Promise<voi
   }
   const secret = given ?? (await askSecret(name, state.profile.user, state.error?.isAuthentication ? state.error.message : undefined));
   if (!secret) return;
-  await s.secrets.store(name, secret);
+  await s.secrets.store(state.profile, secret);
   s.store.forgetClient(name);
   await s.scheduler.refreshNow(name);
 }

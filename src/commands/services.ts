@@ -18,6 +18,8 @@ export interface Services {
   readonly context: vscode.ExtensionContext;
   /** Applies the filter and sort order and remembers them across restarts. */
   updateView(): void;
+  /** Polls while someone can see live data (the tree or a details panel) in a focused window. */
+  updatePolling(): void;
 }
 
 /** A command's target: a tree node, or what a script passes (`{ server, destinationId }`). */

@@ -69,7 +69,7 @@ async function addEntry(s: Services, target?: Target, givenKey?: string, givenVa
       validateInput: (v) => {
         const r = UserDataKey.safeParse(v);
         if (!r.success) return r.error.issues[0]?.message;
-        return v in existing ? vscode.l10n.t('This key exists already; edit it instead.') : undefined;
+        return Object.hasOwn(existing, v) ? vscode.l10n.t('This key exists already; edit it instead.') : undefined;
       },
     }));
   if (key === undefined) return;

@@ -16,8 +16,8 @@ export class DetailsSource {
     private readonly store: DestinationStore,
     readonly server: string,
     readonly destinationId: string,
-    /** Said when the server's profile is gone (localised by the caller). */
-    private readonly notConfigured: string,
+    /** What to say when the server's profile is gone, or the destination is; localised by the caller. */
+    private readonly words: { notConfigured: string; gone: string },
   ) {}
 
   message(): ToWebview | undefined {
@@ -32,7 +32,19 @@ export class DetailsSource {
       }
     }
     const d = this.last;
-    if (!d) return invalid ? { type: 'problem', text: invalid } : undefined;
+    if (!d) {
+      // Nothing good was ever seen (a panel restored after a reload): say why, once the server has answered.
+      const why =
+        invalid ??
+        (!state
+          ? this.words.notConfigured
+          : state.phase === 'error'
+            ? state.error?.message
+            : state.phase === 'ok'
+              ? this.words.gone
+              : undefined);
+      return why ? { type: 'problem', text: why } : undefined;
+    }
     const gone = state?.phase === 'ok' && !listed;
     const liveness = invalid ? 'invalid' : !state ? 'unreachable' : gone ? 'deleted' : state.phase === 'error' ? 'unreachable' : 'live';
     return {
@@ -41,7 +53,8 @@ export class DetailsSource {
       destination: d,
       status: destinationStatus(d, state?.newestSnapshotTime ?? null),
       liveness,
-      problem: liveness === 'invalid' ? invalid : liveness === 'unreachable' ? (state?.error?.message ?? this.notConfigured) : undefined,
+      problem:
+        liveness === 'invalid' ? invalid : liveness === 'unreachable' ? (state?.error?.message ?? this.words.notConfigured) : undefined,
       history: this.store.history(this.server, this.destinationId),
     };
   }

@@ -13,8 +13,15 @@ export class Emitter<T> {
     return { dispose: () => this.listeners.delete(listener) };
   };
 
+  /** Every listener hears the event: one that throws is reported and does not stop the others. */
   fire(event: T): void {
-    for (const listener of [...this.listeners]) listener(event);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (e) {
+        console.error('JetStream: an event listener failed:', e);
+      }
+    }
   }
 
   dispose(): void {

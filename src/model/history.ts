@@ -1,5 +1,5 @@
 /**
- * Plot history from the once-per-second snapshots: send rate average, send rate max and round-trip
+ * Plot history from the once-per-second snapshots, one point per snapshot: send rate average, send rate max and round-trip
  * time per destination over the last minutes. One shared time column per server and a compact
  * Float32Array per destination keep 10,000 destinations × 5 minutes at a few tens of MB.
  */
@@ -30,6 +30,8 @@ export class ServerHistory {
 
   /** Records one snapshot; when the list changed, destinations that are gone lose their history. */
   record(timeMs: number, samples: readonly (Sample & { destinationId: string })[], listChanged = true): void {
+    // Polling faster than the server snapshots brings the same snapshot again: one point per snapshot.
+    if (this.count > 0 && timeMs <= this.times[(this.count - 1) % this.capacity]!) return;
     const slot = this.count % this.capacity;
     this.times[slot] = timeMs;
     for (const s of samples) {

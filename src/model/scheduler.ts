@@ -76,8 +76,15 @@ export class RefreshScheduler implements Disposable {
     const pending = this.timers.get(name);
     if (pending) clearTimeout(pending);
     this.timers.delete(name);
-    await this.store.refresh(name);
-    if (this.disposed) return;
+    try {
+      await this.store.refresh(name);
+    } finally {
+      if (!this.disposed) this.rearm(name);
+    }
+  }
+
+  /** Schedules a server's next refresh after the one that just ended, failed or not. */
+  private rearm(name: string): void {
     const delay = this.nextDelay(name);
     if (this.delays.get(name) !== delay) {
       this.delays.set(name, delay);

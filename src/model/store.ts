@@ -61,6 +61,7 @@ export class DestinationStore implements Disposable {
   private readonly clients = new Map<string, Promise<JetStreamClient>>();
   private readonly histories = new Map<string, ServerHistory>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly followUps = new Map<string, Promise<void>>();
   private invalidProfiles: InvalidProfile[] = [];
   private readonly changeEmitter = new Emitter<StoreChange>();
   private readonly profilesEmitter = new Emitter<void>();
@@ -131,9 +132,12 @@ export class DestinationStore implements Disposable {
     if (!state) return Promise.reject(new JetStreamError('NotFound', `There is no server named '${name}'.`));
     let client = this.clients.get(name);
     if (!client) {
-      client = this.connect(state.profile);
-      client.catch(() => this.clients.delete(name));
-      this.clients.set(name, client);
+      const opening = this.connect(state.profile);
+      opening.catch(() => {
+        if (this.clients.get(name) === opening) this.clients.delete(name);
+      });
+      this.clients.set(name, opening);
+      client = opening;
     }
     return client;
   }
@@ -149,27 +153,43 @@ export class DestinationStore implements Disposable {
    * Fetches one server's info and destinations and announces what changed. Calls for a server never
    * overlap: a call while one is running waits for it and then runs once more.
    */
-  refresh(name: string, signal?: AbortSignal): Promise<void> {
+  refresh(name: string): Promise<void> {
     const running = this.inFlight.get(name);
-    if (running) return running.then(() => this.refresh(name, signal));
-    const task = this.fetch(name, signal).finally(() => this.inFlight.delete(name));
+    if (running) {
+      // However many callers wait, one more refresh follows the running one.
+      let next = this.followUps.get(name);
+      if (!next) {
+        next = running.then(() => {
+          this.followUps.delete(name);
+          return this.refresh(name);
+        });
+        this.followUps.set(name, next);
+      }
+      return next;
+    }
+    const task = this.fetch(name).finally(() => this.inFlight.delete(name));
     this.inFlight.set(name, task);
     return task;
   }
 
-  private async fetch(name: string, signal?: AbortSignal): Promise<void> {
+  private async fetch(name: string): Promise<void> {
     const state = this.states.get(name);
     if (!state) return;
+    const change = await this.fetchChange(name, state);
+    // Listeners run outside the fetch's error handling: a view that throws cannot fail a healthy server.
+    if (change && this.states.get(name) === state) this.changeEmitter.fire(change);
+  }
+
+  private async fetchChange(name: string, state: ServerState): Promise<StoreChange | undefined> {
     const started = Date.now();
     const cpu = process.cpuUsage();
     try {
       const client = await this.client(name);
-      const info = state.info ?? (await client.getServerInfo({ signal }));
-      const answer = await client.listDestinations(state.destinations, { signal });
-      if (this.states.get(name) !== state) return; // the profile changed meanwhile: this answer is for the old one
+      const info = state.info ?? (await client.getServerInfo());
+      const answer = await client.listDestinations(state.destinations);
+      if (this.states.get(name) !== state) return undefined; // the profile changed meanwhile: this answer is for the old one
       const serverChanged = state.phase !== 'ok' || state.error !== undefined || state.info !== info;
       state.info = info;
-      const { listChanged, changed } = answer;
       this.apply(state, answer);
       state.phase = 'ok';
       state.error = undefined;
@@ -182,11 +202,10 @@ export class DestinationStore implements Disposable {
         'debug',
         `${name}: ${answer.list.length} destinations in ${state.lastRefreshMs} ms (${Math.round(state.lastRefreshCpuMs)} ms CPU)`,
       );
-      this.changeEmitter.fire({ server: name, serverChanged, listChanged, changed });
+      return { server: name, serverChanged, listChanged: answer.listChanged, changed: answer.changed };
     } catch (e) {
-      if (this.states.get(name) !== state) return;
+      if (this.states.get(name) !== state) return undefined;
       const error = e instanceof JetStreamError ? e : new JetStreamError('ServerError', `Server '${name}': ${(e as Error)?.message ?? e}`);
-      if (error.code === 'Aborted') return;
       const serverChanged = state.phase !== 'error' || state.error?.message !== error.message;
       state.phase = 'error';
       state.error = error;
@@ -195,7 +214,7 @@ export class DestinationStore implements Disposable {
       // A restarted server may report a new version: ask again once it answers.
       state.info = undefined;
       this.options.log?.(serverChanged ? 'warn' : 'debug', `${name}: ${error.code}: ${error.message}`);
-      this.changeEmitter.fire({ server: name, serverChanged, listChanged: false, changed: [] });
+      return { server: name, serverChanged, listChanged: false, changed: [] };
     }
   }
 

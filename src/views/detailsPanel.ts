@@ -12,7 +12,8 @@ import { detailsHtml } from './detailsHtml';
 
 const VIEW_TYPE = 'jetstream.destinationDetails';
 
-export function registerDetailsPanels(s: Services): vscode.Disposable[] {
+/** Opens and restores details panels; `anyVisible` tells polling that someone is looking at live data. */
+export function registerDetailsPanels(s: Services): { disposables: vscode.Disposable[]; anyVisible(): boolean } {
   const panels = new Map<string, DetailsPanel>();
   const open = (server: string, destinationId: string, existing?: vscode.WebviewPanel) => {
     const key = `${server}\n${destinationId}`;
@@ -21,11 +22,14 @@ export function registerDetailsPanels(s: Services): vscode.Disposable[] {
       panel.reveal();
       return panel;
     }
-    const created = new DetailsPanel(s, server, destinationId, existing, () => panels.delete(key));
+    const created: DetailsPanel = new DetailsPanel(s, server, destinationId, existing, () => {
+      if (panels.get(key) === created) panels.delete(key);
+      s.updatePolling();
+    });
     panels.set(key, created);
     return created;
   };
-  return [
+  const disposables = [
     vscode.commands.registerCommand('jetstream.openDetails', async (target?: Target) => {
       const picked = await pickDestination(s, target);
       if (picked) open(picked.server, picked.destinationId);
@@ -39,6 +43,7 @@ export function registerDetailsPanels(s: Services): vscode.Disposable[] {
     }),
     { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
   ];
+  return { disposables, anyVisible: () => [...panels.values()].some((p) => p.visible) };
 }
 
 class DetailsPanel {
@@ -56,7 +61,10 @@ class DetailsPanel {
     existing: vscode.WebviewPanel | undefined,
     private readonly onDispose: () => void,
   ) {
-    this.source = new DetailsSource(s.store, server, destinationId, vscode.l10n.t("Server '{0}' is no longer configured.", server));
+    this.source = new DetailsSource(s.store, server, destinationId, {
+      notConfigured: vscode.l10n.t("Server '{0}' is no longer configured.", server),
+      gone: vscode.l10n.t("This destination no longer exists on server '{0}'.", server),
+    });
     const d = s.store.destination(server, destinationId);
     const title = d ? `${d.destinationAddress}:${d.destinationPort}` : destinationId;
     const roots = [vscode.Uri.joinPath(s.context.extensionUri, 'dist'), vscode.Uri.joinPath(s.context.extensionUri, 'media')];
@@ -75,13 +83,19 @@ class DetailsPanel {
       this.panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       this.panel.onDidChangeViewState(() => {
         if (this.panel.visible && this.behind) this.post();
+        s.updatePolling();
       }),
       { dispose: s.store.onDidChange((c) => c.server === server && this.update()).dispose },
+      { dispose: s.store.onDidChangeServers(() => this.update()).dispose },
     );
   }
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
   }
 
   private update(): void {

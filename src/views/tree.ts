@@ -391,7 +391,7 @@ export function destinationTooltip(d: ListedDestination, status: DestinationStat
   if (d.relayIP) line(md, 'Relay', `${d.relayIP}:${d.relayPort ?? ''}`);
   if (d.owner) line(md, 'Owner', d.owner);
   line(md, 'Last send', formatTimestamp(d.lastSendTime));
-  line(md, 'ListedDestination ID', d.destinationId);
+  line(md, 'Destination ID', d.destinationId);
   return md;
 }
 

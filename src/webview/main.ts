@@ -7,6 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { DESTINATION_FIELDS, OVERWRITE_MODE_NAMES, TRANSFER_DEFAULTS_FIELDS } from '../api/schemas';
 import { formatBytes, formatRate, formatTimestamp } from '../model/format';
+import { STATUS_LABELS } from '../model/status';
 import { FromWebview, PanelState, ToWebview, type History, type SnapshotMessage } from './protocol';
 import './style.css';
 
@@ -337,8 +338,10 @@ function userDataTable(): HTMLElement {
     const key = keyInput.value;
     if (!key) return (addError.textContent = 'Enter a key.');
     if (key.length > 256) return (addError.textContent = 'A key is at most 256 characters.');
-    if (current?.destination.userData && key in current.destination.userData)
+    if (key === '__proto__') return (addError.textContent = 'The key "__proto__" is not allowed.');
+    if (current?.destination.userData && Object.hasOwn(current.destination.userData, key))
       return (addError.textContent = 'This key exists already; edit it instead.');
+    if (valueInput.value.length > 65_536) return (addError.textContent = 'A value is at most 65,536 characters.');
     addError.textContent = '';
     add.disabled = true;
     request({ type: 'setUserData', key, value: valueInput.value }, (ok, error) => {
@@ -426,7 +429,7 @@ function commit(key: string, row: Row): void {
 
 function patchUserData(userData: Record<string, string>): void {
   for (const [key, row] of rows) {
-    if (!(key in userData) && !row.input) {
+    if (!Object.hasOwn(userData, key) && !row.input) {
       row.tr.remove();
       rows.delete(key);
     }
@@ -444,14 +447,6 @@ function patchUserData(userData: Record<string, string>): void {
 
 // ---- applying a snapshot ----
 
-const STATUS_TEXT: Record<string, string> = {
-  connected: 'Connected',
-  negotiating: 'Negotiating',
-  disconnected: 'Disconnected',
-  error: 'Error',
-  stale: 'Stale',
-};
-
 function setText(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
@@ -462,7 +457,7 @@ function apply(m: SnapshotMessage): void {
   const record = d as Record<string, unknown>;
   setText(heading, `${d.destinationAddress}:${d.destinationPort}`);
   document.title = `${d.destinationAddress}:${d.destinationPort}`;
-  setText(statusBadge, STATUS_TEXT[m.status] ?? m.status);
+  setText(statusBadge, STATUS_LABELS[m.status]);
   statusBadge.className = `badge ${m.status}`;
   banner.hidden = m.liveness === 'live';
   setText(

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   for (const p of profiles)
     if (store.server(p.name)?.phase !== 'ok') throw new Error(`${p.name} did not start: ${store.server(p.name)?.error?.message}`);
   const watched = store.server('faulty')!.destinations.keys().next().value as string;
-  const details = new DetailsSource(store, 'faulty', watched, 'not configured');
+  const details = new DetailsSource(store, 'faulty', watched, { notConfigured: 'not configured', gone: 'gone' });
   details.message();
   scheduler.setActive(true);
 

@@ -8,6 +8,7 @@ import { arrange, formatFilter, parseFilter } from '../../src/model/filter';
 import { formatBytes, formatRate, formatRatePair, formatTimestamp } from '../../src/model/format';
 import { ServerHistory } from '../../src/model/history';
 import { parseProfiles, type ServerProfile } from '../../src/model/profiles';
+import { DetailsSource } from '../../src/model/details';
 import { RefreshScheduler } from '../../src/model/scheduler';
 import { destinationStatus } from '../../src/model/status';
 import { DestinationStore, type StoreChange } from '../../src/model/store';
@@ -103,7 +104,7 @@ describe('DestinationStore', () => {
     store.setProfiles([lab()]);
     await Promise.all(Array.from({ length: 5 }, () => store.refresh('lab')));
     assert.equal(most, 1, 'one call at a time');
-    assert.equal(calls, 6, 'server info once, then five refreshes one after another');
+    assert.equal(calls, 3, 'server info, the running refresh, and one follow-up for the four callers that waited');
   });
 
   it('records plot history once per snapshot', async () => {
@@ -123,6 +124,35 @@ describe('DestinationStore', () => {
     await Promise.all([store.refresh('lab'), store.refresh('dead')]);
     assert.equal(store.server('lab')!.phase, 'ok');
     assert.equal(store.server('dead')!.error?.code, 'Unreachable');
+  });
+});
+
+describe('details panel source', () => {
+  it('says why when the destination it was opened for is not there, instead of loading for ever', async () => {
+    const { store } = storeFor([lab()]);
+    const words = { notConfigured: 'not configured', gone: 'gone' };
+    const missing = new DetailsSource(store, 'lab', 'no-such-destination', words);
+    assert.equal(missing.message(), undefined, 'nothing to say before the server answered');
+    await store.refresh('lab');
+    assert.deepEqual(missing.message(), { type: 'problem', text: 'gone' });
+    assert.deepEqual(new DetailsSource(store, 'elsewhere', 'x', words).message(), { type: 'problem', text: 'not configured' });
+  });
+
+  it('marks a destination deleted after it was seen, keeping its last data', async () => {
+    const { store } = storeFor([lab()]);
+    const d = await (
+      await JetStreamClient.create({ transport: 'http', name: 'x', url: sim.url, user: 'demo', password: 'demo' })
+    ).createDestination({
+      destinationAddress: 'seen-then-gone.example.com',
+    });
+    await store.refresh('lab');
+    const source = new DetailsSource(store, 'lab', d.destinationId, { notConfigured: '', gone: '' });
+    assert.equal((source.message() as { liveness: string }).liveness, 'live');
+    await (await store.client('lab')).deleteDestination(d.destinationId);
+    await store.refresh('lab');
+    const m = source.message() as { liveness: string; destination: { destinationAddress: string } };
+    assert.equal(m.liveness, 'deleted');
+    assert.equal(m.destination.destinationAddress, 'seen-then-gone.example.com');
   });
 });
 
@@ -257,6 +287,8 @@ describe('formatting and profiles', () => {
       sendRateMax: [10, 10, 10],
       roundTripTimeMs: [1, 1, null],
     });
+    h.record(4000, [{ destinationId: 'a', sendRateAverage: 9, sendRateMax: 9, roundTripTimeMs: 9 }]);
+    assert.deepEqual(h.get('a').sendRateAverage, [2, 3, 4], 'the same snapshot polled again adds no point');
     h.record(5000, [{ destinationId: 'b', sendRateAverage: 1, sendRateMax: 1, roundTripTimeMs: 1 }]);
     assert.deepEqual(h.get('a').t, [], 'a destination that is gone loses its history');
     assert.deepEqual(h.get('b').t, [5000]);
