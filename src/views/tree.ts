@@ -313,6 +313,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
       orderFixed && view
         ? view.order
         : arrange(state.destinations.values(), this.filter, this.sortOrder, state.newestSnapshotTime).map((d) => d.destinationId);
+    if (change.listChanged) this.forgetGone(change.server, state);
     if (change.serverChanged || change.listChanged || !view || !sameOrder(order, view.order)) {
       // Children come, go or move: the server node repaints with them (getChildren remembers the new rows).
       this.fire(this.serverNode(change.server));
@@ -337,6 +338,19 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
       repaint.push(this.destinationNode(change.server, id));
     }
     if (repaint.length) this.fire(repaint);
+  }
+
+  /** Drops cached nodes of destinations that are gone, so a tree open for weeks does not grow. */
+  private forgetGone(server: string, state: ServerState): void {
+    for (const [id, node] of this.nodes) {
+      if (
+        (node.kind === 'destination' || node.kind === 'userData') &&
+        node.server === server &&
+        !state.destinations.has(node.destinationId)
+      ) {
+        this.nodes.delete(id);
+      }
+    }
   }
 
   private fire(nodes: Node | Node[] | undefined): void {
