@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openBrowser, openViewContainer, screenshot, startCodeServer, treeRows, webviewFrame } from './harness.mjs';
+import { openBrowser, openViewContainer, runCommand, screenshot, startCodeServer, treeRows, webviewFrame } from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let sim;
@@ -118,14 +118,33 @@ describe('the JetStream view in VS Code', () => {
     await screenshot(page, 'details-panel');
   });
 
-  it('counts the servers in the status bar', async () => {
+  it('adds a server through the guided Add Server flow, from the keyboard', async () => {
+    const input = page.locator('.quick-input-widget input');
+    const answer = async (text, step) => {
+      await page.locator('.quick-input-widget', { hasText: `Add JetStream Server (${step})` }).waitFor({ timeout: 10000 });
+      await input.fill(text);
+      await page.keyboard.press('Enter');
+    };
+    await runCommand(page, 'JetStream: Add Server');
+    await answer('Second', '1/4');
+    await answer('HTTP', '2/4');
+    await answer(simUrl, '3/4');
+    await answer('', '4/4');
+    // The list only renders rows in view: fold the first server to see the second.
+    await treeRows(page, 'Demo').first().locator('.monaco-tl-twistie').click();
+    await treeRows(page, 'Second').waitFor({ timeout: 20000 });
+    await treeRows(page, 'edit-me.example.com:8886').first().waitFor({ timeout: 20000 });
+    await screenshot(page, 'added-server');
+  });
+
+  it('counts both servers in the status bar', async () => {
     const item = page.locator('.statusbar-item', { has: page.locator('.codicon-server') }).first();
     await item.waitFor({ timeout: 10000 });
     const counts = (await item.innerText()).match(/\d+/g).map(Number);
     assert.equal(
       counts.reduce((a, b) => a + b, 0),
-      1,
-      'connected, degraded and failing add up to the one server',
+      2,
+      'connected, degraded and failing add up to the two servers',
     );
   });
 });
