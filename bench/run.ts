@@ -50,6 +50,10 @@ interface Sim {
   proc: ChildProcess;
 }
 
+/** Simulators still running: killed however the benchmark ends. */
+const simulators = new Set<ChildProcess>();
+process.on('exit', () => simulators.forEach((p) => p.kill()));
+
 function startSim(n: number): Promise<Sim> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
@@ -65,7 +69,11 @@ function startSim(n: number): Promise<Sim> {
       const m = /listening on (\S+)/.exec(out);
       if (m) resolve({ url: m[1]!, proc });
     });
-    proc.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+    simulators.add(proc);
+    proc.on('exit', (code) => {
+      simulators.delete(proc);
+      reject(new Error(`simulator exited with ${code}`));
+    });
   });
 }
 
@@ -272,11 +280,7 @@ function sizes(figures: Record<string, number | null>): void {
   figures.extensionBundleBytes = statSync(path.join(root, 'dist/extension.js')).size;
   figures.webviewBundleBytes = statSync(path.join(root, 'dist/webview.js')).size + statSync(path.join(root, 'dist/webview.css')).size;
   const out = mkdtempSync(path.join(tmpdir(), 'bench-vsix-'));
-  const r = spawnSync(
-    path.join(root, 'node_modules/.bin/vsce'),
-    ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
-    { cwd: root, encoding: 'utf8' },
-  );
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts/package.mjs'), out], { cwd: root, encoding: 'utf8' });
   const vsix = existsSync(out) ? readdirSync(out).find((f) => f.endsWith('.vsix')) : undefined;
   if (r.status !== 0 || !vsix) throw new Error(`vsce package failed: ${r.stderr}`);
   figures.vsixBytes = statSync(path.join(out, vsix)).size;

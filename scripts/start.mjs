@@ -3,7 +3,7 @@
 //   1. installs Node 24 and code-server into tools/ if needed (once; about 90 s)
 //   2. starts the JetStream simulator: node dist/sim.js --port 0 --no-auth --destinations 24 --seed 7
 //   3. packages the extension if the newest jetstream-destinations-*.vsix is missing or older than the build
-//      (`vsce package --no-dependencies --out .`; `npm run package` if nothing is built), installs it into a fresh
+//      (scripts/package.mjs; `npm run package` if nothing is built), installs it into a fresh
 //      code-server with the user setting jetstream.servers = [{ name: 'Demo', url: <simulator> }]
 //   4. serves VS Code on 127.0.0.1 (port: $PORT, or the first free one from 8080) and prints the URL to open
 // Runs in the foreground (needs no stdin); Ctrl-C / SIGTERM stops everything it started.
@@ -77,12 +77,7 @@ function packageVsix() {
   // `npm start` has just built: package that build (same flags as the `package` script, which would build again);
   // without a build, `npm run package` builds and packages
   const built = fs.existsSync(path.join(ROOT, 'dist', 'extension.js'));
-  const [cmd, args] = built
-    ? [
-        path.join(ROOT, 'node_modules', '.bin', 'vsce'),
-        ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', ROOT],
-      ]
-    : ['npm', ['run', 'package']];
+  const [cmd, args] = built ? [process.execPath, [path.join(ROOT, 'scripts', 'package.mjs')]] : ['npm', ['run', 'package']];
   log(`packaging the extension: ${path.basename(cmd)} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);

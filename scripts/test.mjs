@@ -37,7 +37,7 @@ const stages = [
   },
   {
     name: 'package',
-    cmd: ['npx', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', '.'],
+    cmd: ['node', 'scripts/package.mjs'],
   },
   { name: 'ui', cmd: ['node', '--test', '--test-reporter=spec', '--test-concurrency=1', 'test/ui/'], counts: nodeCounts },
 ];
