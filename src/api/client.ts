@@ -4,19 +4,11 @@
  */
 import type { z } from 'zod';
 import { checkDestinationList, type DestinationList } from './destinationList';
-import { JetStreamError, localError } from './errors';
+import { JetStreamError } from './errors';
+import { describeIssue, unreadableAnswer } from './issues';
 import { CliTransport, type CliServerEndpoint } from './cliTransport';
 import { HttpTransport, type HttpServerEndpoint } from './httpTransport';
-import {
-  Connection,
-  CreateDestinationParams,
-  Destination,
-  ServerInfo,
-  UserData,
-  UserDataInput,
-  issueText,
-  type ListedDestination,
-} from './schemas';
+import { Connection, CreateDestinationParams, Destination, ServerInfo, UserData, UserDataInput, type ListedDestination } from './schemas';
 import type { CallOptions, Params, Transport } from './transport';
 
 export type ClientEndpoint = ({ transport: 'http' } & HttpServerEndpoint) | ({ transport: 'cli' } & CliServerEndpoint);
@@ -122,30 +114,8 @@ export class JetStreamClient {
     const raw = await this.transport.call(command, params, this.options(options));
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      throw localError(
-        'InvalidResponse',
-        `Server '${this.serverName}' sent data this extension cannot read for ${command}: ${describeIssue(parsed.error, raw)}.`,
-        { server: this.serverName, command },
-      );
+      throw unreadableAnswer(this.serverName, command, describeIssue(parsed.error, raw));
     }
     return parsed.data;
   }
-}
-
-/** The first schema problem, named by its path, e.g. `destination 3 (id d-17), field sendRateMax: expected number`. */
-export function describeIssue(error: z.ZodError, raw: unknown): string {
-  const issue = error.issues[0];
-  if (!issue) return 'it does not match the expected structure';
-  const text = issueText(issue);
-  const path = text.path ? text.path.split('.') : [];
-  const parts: string[] = [];
-  if (Array.isArray(raw) && typeof issue.path[0] === 'number') {
-    const index = Number(path.shift());
-    const item = raw[index] as { destinationId?: unknown } | undefined;
-    const id = item && typeof item.destinationId === 'string' ? ` (id ${item.destinationId.slice(0, 64)})` : '';
-    parts.push(`item ${index + 1}${id}`);
-  }
-  if (path.length) parts.push(`field ${path.join('.')}`);
-  const where = parts.length ? `${parts.join(', ')}: ` : '';
-  return `${where}${text.message}`;
 }

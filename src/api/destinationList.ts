@@ -3,8 +3,8 @@
  * destination's row fields always, its userData only when it differs from the previous snapshot's.
  */
 import * as z from 'zod';
-import { localError, type JetStreamError } from './errors';
-import { Destination, DestinationRow, Timestamp, UserData, issueText, type ListedDestination } from './schemas';
+import { describeIssue, unreadableAnswer } from './issues';
+import { Destination, DestinationRow, Timestamp, UserData, type ListedDestination } from './schemas';
 
 const List = z.array(z.unknown());
 
@@ -28,7 +28,7 @@ export function checkDestinationList(
   ctx: { server: string; command: string },
 ): DestinationList {
   const parsed = List.safeParse(raw);
-  if (!parsed.success) throw invalid(ctx, 'it is not a list');
+  if (!parsed.success) throw unreadableAnswer(ctx.server, ctx.command, 'it is not a list');
   const list = parsed.data as ListedDestination[];
   const changed: string[] = [];
   let listChanged = list.length !== (previous?.size ?? 0);
@@ -37,14 +37,16 @@ export function checkDestinationList(
     const old = typeof item === 'object' && item !== null ? previous?.get(item.destinationId) : undefined;
     if (old && sameDestination(old, item)) {
       const time = Timestamp.safeParse(item.snapshotTime);
-      if (!time.success) throw invalid(ctx, where(i, item, time.error, 'snapshotTime'));
+      if (!time.success)
+        throw unreadableAnswer(ctx.server, ctx.command, describeIssue(time.error, item, { index: i, field: 'snapshotTime' }));
       continue;
     }
     const row = DestinationRow.safeParse(item);
-    if (!row.success) throw invalid(ctx, where(i, item, row.error));
+    if (!row.success) throw unreadableAnswer(ctx.server, ctx.command, describeIssue(row.error, item, { index: i }));
     if (item.userData !== undefined && !sameFlat(old?.userData, item.userData)) {
       const userData = UserData.safeParse(item.userData);
-      if (!userData.success) throw invalid(ctx, where(i, item, userData.error, 'userData'));
+      if (!userData.success)
+        throw unreadableAnswer(ctx.server, ctx.command, describeIssue(userData.error, item, { index: i, field: 'userData' }));
     }
     if (old) changed.push(item.destinationId);
     else listChanged = true;
@@ -79,21 +81,6 @@ export function sameFlat(a: unknown, b: unknown): boolean {
   return true;
 }
 
-function where(index: number, item: unknown, error: z.ZodError, field?: string): string {
-  const issue = error.issues[0];
-  const text = issue ? issueText(issue) : { path: '', message: 'invalid' };
-  const id =
-    typeof (item as { destinationId?: unknown })?.destinationId === 'string'
-      ? ` (id ${(item as { destinationId: string }).destinationId.slice(0, 64)})`
-      : '';
-  const path = [field, text.path].filter(Boolean).join('.');
-  return `item ${index + 1}${id}${path ? `, field ${path}` : ''}: ${text.message}`;
-}
-
-function invalid(ctx: { server: string; command: string }, what: string): JetStreamError {
-  return localError('InvalidResponse', `Server '${ctx.server}' sent data this extension cannot read for ${ctx.command}: ${what}.`, ctx);
-}
-
 const checkedFull = new WeakMap<object, Destination>();
 
 /** The whole Destination structure of a listed destination, checked once per object it is asked for. */
@@ -101,7 +88,7 @@ export function fullDestination(d: ListedDestination, server: string): Destinati
   const known = checkedFull.get(d);
   if (known) return known;
   const r = Destination.safeParse(d);
-  if (!r.success) throw invalid({ server, command: 'send.getDestinations' }, where(0, d, r.error).replace(/^item 1/, 'destination'));
+  if (!r.success) throw unreadableAnswer(server, 'send.getDestinations', describeIssue(r.error, d, { label: 'destination' }));
   checkedFull.set(d, r.data);
   return r.data;
 }

@@ -245,7 +245,7 @@ export const CreateDestinationParams = z
       ctx.addIssue({ code: 'custom', path: ['relayPort'], message: 'a relayPort needs a relayAddress' });
     }
     const lane = p.transferDefaults?.priorityLane;
-    if (lane && !(p.priorityLanes && lane in p.priorityLanes)) {
+    if (lane && !(p.priorityLanes && Object.hasOwn(p.priorityLanes, lane))) {
       ctx.addIssue({
         code: 'custom',
         path: ['transferDefaults', 'priorityLane'],

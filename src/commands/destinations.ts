@@ -9,7 +9,7 @@ import {
   type Destination,
   type ListedDestination,
 } from '../api/schemas';
-import { describeIssue } from '../api/client';
+import { describeIssue } from '../api/issues';
 import type { DestinationNode } from '../views/tree';
 import { pickDestination, pickServer, reportError, selectedTargets, type Services, type Target } from './services';
 

@@ -1,7 +1,7 @@
 /** The zod schemas against the vendor's reference page: every field, old servers, bad data, bad input. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeIssue } from '../../src/api/client';
+import { describeIssue } from '../../src/api/issues';
 import { protocolError } from '../../src/api/errors';
 import {
   CreateDestinationParams,
