@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { JetStreamClient } from '../src/api/client';
 import { CliTransport } from '../src/api/cliTransport';
+import { destinationKey } from '../src/api/destinationList';
 import { ServerHistory } from '../src/model/history';
 import type { ServerProfile } from '../src/model/profiles';
 import { RefreshScheduler } from '../src/model/scheduler';
@@ -183,7 +184,7 @@ async function heapWithHistory(store: DestinationStore): Promise<number> {
   for (let s = 0; s < 300; s++) history.record(s * 1000, destinations, false);
   gc();
   const mb = process.memoryUsage().heapUsed / 2 ** 20;
-  if (!history.get(destinations[0]!.destinationId).t.length) throw new Error('history empty');
+  if (!history.get(destinationKey(destinations[0]!)).t.length) throw new Error('history empty');
   return mb;
 }
 

@@ -10,7 +10,16 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import * as z from 'zod';
-import { CreateDestinationParams, Destination, type ErrorCode, UserData, UserDataInput, UserDataKey, issueText } from '../src/api/schemas';
+import {
+  CreateDestinationParams,
+  Destination,
+  type ErrorCode,
+  PriorityLanes,
+  type TextUserData,
+  UserDataInput,
+  UserDataKey,
+  issueText,
+} from '../src/api/schemas';
 
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   InvalidRequest: 400,
@@ -131,8 +140,23 @@ interface Token {
   expiresAt: number | null;
 }
 
-/** The Destination structure without snapshotTime, which is one value per snapshot and appended when sent. */
-const DestinationRecord = z.object(Destination.shape).omit({ snapshotTime: true });
+/**
+ * The Destination structure without snapshotTime, which is one value per snapshot and appended when sent.
+ * The client reads any plausible server leniently; this simulator is one definite server: text ids,
+ * text userData, lanes as proportions.
+ */
+const DestinationRecord = z
+  .object({
+    ...Destination.shape,
+    destinationId: z.string().min(1),
+    connectionId: z.string().nullable(),
+    lastDestinationServerId: z.string().nullable(),
+    lastDestinationServerUid: z.string().nullable(),
+    lastError: z.string().nullable().optional(),
+    priorityLanes: PriorityLanes.nullable().optional(),
+    userData: z.record(z.string(), z.string()).optional(),
+  })
+  .omit({ snapshotTime: true });
 type DestinationData = z.infer<typeof DestinationRecord>;
 
 interface Rec {
@@ -551,7 +575,7 @@ export class World {
     return null;
   }
 
-  private changeUserData(caller: Caller, objectId: string, change: (userData: UserData) => void): UserData {
+  private changeUserData(caller: Caller, objectId: string, change: (userData: TextUserData) => void): TextUserData {
     const rec = this.visible(caller, objectId);
     change((rec.d.userData ??= {}));
     rec.json = undefined;

@@ -30,12 +30,16 @@ export interface JetStreamApi {
 
 export function activate(context: vscode.ExtensionContext): JetStreamApi {
   const log = vscode.window.createOutputChannel('JetStream', { log: true });
-  const secrets = new ServerSecrets(context.secrets);
-  const store = new DestinationStore((profile) => secrets.connect(profile, requestTimeoutMs()), {
+  const secrets = new ServerSecrets(context.secrets, () => store.servers().map((st) => st.profile));
+  const store: DestinationStore = new DestinationStore((profile) => secrets.connect(profile, requestTimeoutMs()), {
     log: (level, m) => log[level](m),
   });
   const scheduler = new RefreshScheduler(store, { intervalMs: refreshIntervalMs() });
-  const tree = new DestinationsTreeProvider(store, (name) => scheduler.effectiveIntervalMs(name));
+  const tree = new DestinationsTreeProvider(
+    store,
+    (name) => scheduler.effectiveIntervalMs(name),
+    (name) => scheduler.nextTryAt(name),
+  );
   const treeView = vscode.window.createTreeView('jetstream.destinations', {
     treeDataProvider: tree,
     showCollapseAll: true,
@@ -79,6 +83,11 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     new ServerStatusBar(store),
     { dispose: scheduler.onDidChangeInterval((name) => tree.repaintServer(name)).dispose },
     treeView.onDidChangeVisibility(updatePolling),
+    // A new password or token (this window's Sign In, or another window's) may be tried once.
+    secrets.onDidChange((profile) => {
+      store.credentialsChanged(profile);
+      if (scheduler.isActive) void scheduler.refreshNow(profile);
+    }),
     vscode.window.onDidChangeWindowState(updatePolling),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsProfiles(e)) applyProfiles();

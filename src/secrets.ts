@@ -11,7 +11,18 @@ import { clientEndpoint, needsSecret, type Secret, type ServerProfile } from './
 const KEY_PREFIX = 'jetstream.server.';
 
 export class ServerSecrets {
-  constructor(private readonly storage: vscode.SecretStorage) {}
+  constructor(
+    private readonly storage: vscode.SecretStorage,
+    /** The profiles as configured now, to tell whose secret changed. */
+    private readonly profiles: () => readonly ServerProfile[],
+  ) {}
+
+  /** Fires with a profile's name when its stored secret changed, in this window or another. */
+  onDidChange(listener: (profile: string) => void): vscode.Disposable {
+    return this.storage.onDidChange((e) => {
+      for (const p of this.profiles()) if (this.key(p) === e.key) listener(p.name);
+    });
+  }
 
   /**
    * A secret belongs to a server profile's name, where it points and its user together: a profile

@@ -1,12 +1,23 @@
 /**
- * The `cli` transport: the vendor's console API, one process per call
- * (`jetstream api --host H --api-control-port P --user U <command> --name=value ...`).
- * Spawned without a shell; the password travels only in JETSTREAM_API_PASSWORD, never in argv.
+ * The `cli` transport: the vendor's console API, one process per call, exactly as documented:
+ * `jetstream api --host H --api-control-port P --user U <command> --name=value ...`, bare command
+ * names, the password only in JETSTREAM_API_PASSWORD. Nothing the docs do not name is passed: the
+ * console has no documented superuser or token option (see `unsupported`).
  */
-import { spawn } from 'node:child_process';
-import { localError, protocolError } from './errors';
-import { ERROR_CODES } from './schemas';
-import { callSignal, errorContext, type CallOptions, type Params, type ServerEndpoint, type Transport } from './transport';
+import { cleanEnv, killGroup, spawnGroup } from './childProcess';
+import { classifyConsoleFailure, parseConsoleOutput } from './consoleText';
+import { localError, protocolError, type ErrorContext } from './errors';
+import { redactor, type Redact } from './redact';
+import {
+  bareName,
+  callSignal,
+  errorContext,
+  SEND_PREFIX,
+  type CallOptions,
+  type Params,
+  type ServerEndpoint,
+  type Transport,
+} from './transport';
 
 export interface CliServerEndpoint extends ServerEndpoint {
   host: string;
@@ -15,64 +26,153 @@ export interface CliServerEndpoint extends ServerEndpoint {
   consolePath?: string | undefined;
 }
 
-const KNOWN_CODES = new Set<string>(ERROR_CODES);
+/** Linux refuses one argument over 32 pages (MAX_ARG_STRLEN, 128 KiB with its NUL) and all of them over ARG_MAX. */
+const MAX_ARGUMENT_BYTES = 128 * 1024 - 1;
+const MAX_ARGUMENTS_BYTES = 1024 * 1024;
+const MAX_STDOUT_BYTES = 256 * 1024 * 1024;
+const STDERR_TAIL_BYTES = 64 * 1024;
 
 /** argv for one call: never holds a secret. */
 export function consoleArgs(server: CliServerEndpoint, command: string, params: Params): string[] {
   const args = ['api', '--host', server.host, '--api-control-port', String(server.port)];
-  if (server.user !== undefined && !server.token) args.push('--user', server.user);
-  if (server.superuser) args.push('--superuser');
+  if (server.user !== undefined) args.push('--user', server.user);
   args.push(command);
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue;
-    args.push(`--${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    args.push(`--${name}=${argumentText(value)}`);
   }
   return args;
 }
 
+/**
+ * Text as it is, as the documented examples pass it (`--destinationAddress <host>`); anything else as
+ * JSON. A text that would read as another JSON value (an all-digit id, `true`) is passed JSON-quoted,
+ * so a console that parses values as JSON still receives text.
+ */
+function argumentText(value: unknown): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  try {
+    JSON.parse(value);
+    return JSON.stringify(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Which spelling of a command a console takes: learned on the first call that says, kept for the profile's life. */
+type CommandForm = 'bare' | 'prefixed';
+
 export class CliTransport implements Transport {
   readonly endpoint: string;
+  private form: CommandForm | undefined;
+  private readonly redact: Redact;
 
   constructor(private readonly server: CliServerEndpoint) {
     this.endpoint = `${server.host}:${server.port}`;
+    this.redact = redactor(server);
   }
 
-  call(command: string, params: Params, options: CallOptions): Promise<unknown> {
-    const ctx = errorContext(this.server, command, this.endpoint);
+  sentAs(command: string): string {
+    return this.spelling(command, this.form ?? 'bare');
+  }
+
+  async call(command: string, params: Params, options: CallOptions): Promise<unknown> {
+    const ctx = errorContext(this.server, command, this.endpoint, this.redact);
+    if (this.server.token) {
+      throw localError(
+        'Unsupported',
+        `Server '${ctx.server}' is reached through the console API, which has no documented sign-in with an API token. Sign in with a password, or use the python transport.`,
+        ctx,
+      );
+    }
+    const prefixed = command.startsWith(SEND_PREFIX);
+    if (!prefixed || this.form) return this.run(this.spelling(command, this.form ?? 'bare'), params, options, ctx);
+    try {
+      const result = await this.run(bareName(command), params, options, ctx);
+      this.form = 'bare';
+      return result;
+    } catch (e) {
+      // The documented bare name is unknown to this console: try the form the desktop client's raw console shows.
+      if ((e as { code?: string }).code !== 'UnknownCommand') throw e;
+      const result = await this.run(command, params, options, ctx).catch((second: unknown) => {
+        throw (second as { code?: string }).code === 'UnknownCommand' ? e : second;
+      });
+      this.form = 'prefixed';
+      return result;
+    }
+  }
+
+  private spelling(command: string, form: CommandForm): string {
+    return form === 'bare' ? bareName(command) : command;
+  }
+
+  private run(sent: string, params: Params, options: CallOptions, ctx: ErrorContext): Promise<unknown> {
+    const args = consoleArgs(this.server, sent, params);
+    const tooLong = args.find((a) => Buffer.byteLength(a) > MAX_ARGUMENT_BYTES);
+    const total = args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+    if (tooLong || total > MAX_ARGUMENTS_BYTES) {
+      const what = tooLong ? (/^--(\w+)=/.exec(tooLong)?.[1] ?? 'an argument') : 'the arguments together';
+      const size = Math.ceil((tooLong ? Buffer.byteLength(tooLong) : total) / 1024);
+      throw localError(
+        'PayloadTooLarge',
+        `Not sent to server '${ctx.server}': ${what} would be ${size} KB on the console's command line, more than the operating system takes (${tooLong ? '128 KB for one argument' : '1 MB in all'}).`,
+        ctx,
+      );
+    }
     const { signal, timeoutMs } = callSignal(options);
     const executable = this.server.consolePath || 'jetstream';
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.JETSTREAM_API_PASSWORD;
-    delete env.JETSTREAM_API_TOKEN;
-    if (this.server.token) env.JETSTREAM_API_TOKEN = this.server.token;
-    else if (this.server.password !== undefined) env.JETSTREAM_API_PASSWORD = this.server.password;
+    const env = cleanEnv();
+    if (this.server.password !== undefined) env.JETSTREAM_API_PASSWORD = this.server.password;
 
     return new Promise((resolve, reject) => {
-      const child = spawn(executable, consoleArgs(this.server, command, params), { env, shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
+      // stdin closed: a console that prompts for a password reads EOF at once instead of waiting.
+      const child = spawnGroup(executable, args, env, 'ignore');
       const out: Buffer[] = [];
-      const err: Buffer[] = [];
+      let outBytes = 0;
+      let err = Buffer.alloc(0);
       let settled = false;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
+        // Whatever the console started goes with it, whether it ended by itself or not.
+        killGroup(child);
         fn();
       };
       const onAbort = () => {
-        child.kill('SIGKILL');
         const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
         finish(() =>
           reject(
             timedOut
-              ? localError('Timeout', `Server '${ctx.server}' did not answer ${command} within ${timeoutMs / 1000} s (console API).`, ctx)
-              : localError('Aborted', `${command} on server '${ctx.server}' was cancelled.`, ctx),
+              ? localError(
+                  'Timeout',
+                  `Server '${ctx.server}' did not answer ${ctx.command} within ${timeoutMs / 1000} s (console API).`,
+                  ctx,
+                )
+              : localError('Aborted', `${ctx.command} on server '${ctx.server}' was cancelled.`, ctx),
           ),
         );
       };
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      child.stdout.on('data', (c: Buffer) => out.push(c));
-      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.stdout.on('data', (c: Buffer) => {
+        outBytes += c.length;
+        if (outBytes > MAX_STDOUT_BYTES) {
+          finish(() =>
+            reject(
+              localError(
+                'InvalidResponse',
+                `Server '${ctx.server}' sent an answer to ${ctx.command} larger than ${MAX_STDOUT_BYTES} bytes through the console; it was not read.`,
+                ctx,
+              ),
+            ),
+          );
+        } else out.push(c);
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        err = Buffer.concat([err, c]);
+        if (err.length > STDERR_TAIL_BYTES) err = err.subarray(err.length - STDERR_TAIL_BYTES);
+      });
       child.on('error', (e: NodeJS.ErrnoException) =>
         finish(() =>
           reject(
@@ -84,7 +184,7 @@ export class CliTransport implements Transport {
                   e,
                 )
               : localError(
-                  'Unreachable',
+                  'ConsoleNotFound',
                   `Could not run the JetStream console '${executable}' for server '${ctx.server}': ${e.message}.`,
                   ctx,
                   e,
@@ -92,24 +192,23 @@ export class CliTransport implements Transport {
           ),
         ),
       );
-      child.on('close', (exitCode) =>
+      child.on('close', (exitCode, exitSignal) =>
         finish(() => {
           if (exitCode === 0) {
-            const text = Buffer.concat(out).toString('utf8');
-            try {
-              resolve(text.trim() === '' ? null : JSON.parse(text));
-            } catch {
+            const parsed = parseConsoleOutput(Buffer.concat(out).toString('utf8'));
+            if (parsed.ok) resolve(parsed.value);
+            else
               reject(
                 localError(
                   'InvalidResponse',
-                  `Server '${ctx.server}' sent an incomplete or malformed answer to ${command} (console output is not JSON).`,
+                  `Server '${ctx.server}' sent an incomplete or malformed answer to ${ctx.command} (console output is not JSON).`,
                   ctx,
                 ),
               );
-            }
             return;
           }
-          reject(consoleFailure(Buffer.concat(err).toString('utf8'), exitCode ?? -1, ctx));
+          const text = err.toString('utf8') || Buffer.concat(out).toString('utf8');
+          reject(consoleFailure(text, exitCode, exitSignal, ctx));
         }),
       );
     });
@@ -120,16 +219,25 @@ export class CliTransport implements Transport {
   }
 }
 
-/** The console prints `Code: message` on stderr; anything else is kept as the server's words. */
-function consoleFailure(stderr: string, exitCode: number, ctx: ReturnType<typeof errorContext>) {
-  const line = stderr.trim().split('\n').pop() ?? '';
-  const m = /^(\w+):\s*(.*)$/s.exec(line);
-  if (m && KNOWN_CODES.has(m[1]!)) return protocolError(m[1]!, m[2]!, ctx, { exitCode });
-  if (m && (m[1] === 'Unreachable' || m[1] === 'Timeout')) {
-    return localError(m[1], `Cannot reach server '${ctx.server}' at ${ctx.endpoint}: ${m[2]}`, ctx);
+/** A non-zero exit in the console's own words, classified by them. */
+function consoleFailure(text: string, exitCode: number | null, exitSignal: NodeJS.Signals | null, ctx: ErrorContext) {
+  const facts = exitCode === null ? {} : { exitCode };
+  if (!text.trim()) {
+    const how = exitSignal ? `was stopped by ${exitSignal}` : `exited with code ${exitCode}`;
+    return protocolError('ServerError', `the console ${how} without a message`, ctx, facts);
   }
-  if (m && m[1] === 'InvalidResponse') {
-    return localError('InvalidResponse', `Server '${ctx.server}' sent an incomplete or malformed answer to ${ctx.command} (${m[2]})`, ctx);
+  const { code, words } = classifyConsoleFailure(text);
+  const said = ctx.redact ? ctx.redact(words) : words;
+  if (code === 'Unreachable' || code === 'Timeout')
+    return localError(code, `Cannot reach server '${ctx.server}' at ${ctx.endpoint}: ${said}`, ctx);
+  if (code === 'InvalidResponse')
+    return localError('InvalidResponse', `Server '${ctx.server}' sent an incomplete or malformed answer to ${ctx.command} (${said})`, ctx);
+  if (code === 'AuthRequired') {
+    return localError(
+      'AuthRequired',
+      `The console asked for the password of ${ctx.user ? `user ${ctx.user}` : 'a user'} on server '${ctx.server}': sign in to store it.`,
+      ctx,
+    );
   }
-  return protocolError('ServerError', line || `console exited with code ${exitCode}`, ctx, { exitCode });
+  return protocolError(code, words, ctx, facts);
 }

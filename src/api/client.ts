@@ -7,8 +7,19 @@ import { checkDestinationList, type DestinationList } from './destinationList';
 import { JetStreamError } from './errors';
 import { describeIssue, unreadableAnswer } from './issues';
 import { CliTransport, type CliServerEndpoint } from './cliTransport';
+import { redactor, type Redact, type Secrets } from './redact';
 import { HttpTransport, type HttpServerEndpoint } from './httpTransport';
-import { Connection, CreateDestinationParams, Destination, ServerInfo, UserData, UserDataInput, type ListedDestination } from './schemas';
+import {
+  Connection,
+  CreateDestinationParams,
+  Destination,
+  ServerInfo,
+  UserData,
+  UserDataInput,
+  type Id,
+  type ListedDestination,
+  type TextUserData,
+} from './schemas';
 import type { CallOptions, Params, Transport } from './transport';
 
 export type ClientEndpoint = ({ transport: 'http' } & HttpServerEndpoint) | ({ transport: 'cli' } & CliServerEndpoint);
@@ -18,15 +29,26 @@ export class JetStreamClient {
     readonly serverName: string,
     private readonly transport: Transport,
     private readonly defaults: CallOptions = {},
-  ) {}
+    secrets: Secrets = {},
+  ) {
+    this.redact = redactor(secrets);
+  }
 
   static create(endpoint: ClientEndpoint, defaults: CallOptions = {}): JetStreamClient {
     const transport = endpoint.transport === 'cli' ? new CliTransport(endpoint) : new HttpTransport(endpoint);
-    return new JetStreamClient(endpoint.name, transport, defaults);
+    return new JetStreamClient(endpoint.name, transport, defaults, endpoint);
   }
 
   get endpoint(): string {
     return this.transport.endpoint;
+  }
+
+  /** Removes this server's secrets from a text the server sent (an echoed password in an error field). */
+  readonly redact: Redact;
+
+  /** How the transport sent a command, for the compatibility report. */
+  sentAs(command: string): string {
+    return this.transport.sentAs(command);
   }
 
   getServerInfo(options?: CallOptions): Promise<ServerInfo> {
@@ -37,7 +59,7 @@ export class JetStreamClient {
     return this.run('send.getDestinations', {}, Destination.array(), options);
   }
 
-  getDestination(destinationId: string, options?: CallOptions): Promise<Destination> {
+  getDestination(destinationId: Id, options?: CallOptions): Promise<Destination> {
     return this.run('send.getDestination', { destinationId }, Destination, options);
   }
 
@@ -51,7 +73,7 @@ export class JetStreamClient {
     );
   }
 
-  async deleteDestination(destinationId: string, options?: CallOptions): Promise<void> {
+  async deleteDestination(destinationId: Id, options?: CallOptions): Promise<void> {
     await this.transport.call('send.deleteDestination', { destinationId }, this.options(options));
   }
 
@@ -64,7 +86,7 @@ export class JetStreamClient {
     return checkDestinationList(raw, previous, { server: this.serverName, command: 'send.getDestinations' });
   }
 
-  getConnection(connectionId: string, options?: CallOptions): Promise<Connection> {
+  getConnection(connectionId: Id, options?: CallOptions): Promise<Connection> {
     return this.run('send.getConnection', { connectionId }, Connection, options);
   }
 
@@ -73,18 +95,26 @@ export class JetStreamClient {
   }
 
   /** Sets the given keys and keeps every other; returns the object's whole userData afterwards. */
-  async updateObjectUserData(objectId: string, userData: UserData, options?: CallOptions): Promise<UserData> {
-    return this.run(
-      'send.updateObjectUserData',
-      { objectId, userData: this.checked('send.updateObjectUserData', UserDataInput, userData) },
-      UserData,
-      options,
-    );
+  updateObjectUserData(objectId: Id, userData: TextUserData, options?: CallOptions): Promise<UserData> {
+    const params = { objectId, userData: this.checked('send.updateObjectUserData', UserDataInput, userData) };
+    return this.changeUserData('send.updateObjectUserData', params, objectId, options);
   }
 
   /** Removes the given keys; returns the object's whole userData afterwards. */
-  deleteObjectUserData(objectId: string, keys: string[], options?: CallOptions): Promise<UserData> {
-    return this.run('send.deleteObjectUserData', { objectId, keys }, UserData, options);
+  deleteObjectUserData(objectId: Id, keys: string[], options?: CallOptions): Promise<UserData> {
+    return this.changeUserData('send.deleteObjectUserData', { objectId, keys }, objectId, options);
+  }
+
+  /**
+   * What the userData commands answer is not documented (the new userData, `null`, or something else):
+   * an answer that is not userData is confirmed by reading the destination back, so an edit that
+   * landed never fails for the shape of its answer.
+   */
+  private async changeUserData(command: string, params: Params, objectId: Id, options?: CallOptions): Promise<UserData> {
+    const raw = await this.transport.call(command, params, this.options(options));
+    const answer = UserData.safeParse(raw);
+    if (answer.success) return answer.data;
+    return (await this.getDestination(objectId, options)).userData ?? {};
   }
 
   /** Runs a command and returns its raw, unvalidated result: for callers that validate in their own way. */

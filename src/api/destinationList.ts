@@ -1,20 +1,37 @@
 /**
- * Checks a `send.getDestinations` answer at the cost the refresh can afford every second: every
- * destination's row fields always, its userData only when it differs from the previous snapshot's.
+ * Checks a `send.getDestinations` answer at the cost the refresh can afford every second, and
+ * leniently: one record that does not fit never blanks its server. Every destination's row fields are
+ * checked, its userData only when it differs from the previous snapshot's; a record that does not fit
+ * is kept as an anomaly (its readable fields and what was unexpected), a repeated id is shown once.
  */
 import * as z from 'zod';
 import { describeIssue, unreadableAnswer } from './issues';
-import { Destination, DestinationRow, Timestamp, UserData, type ListedDestination } from './schemas';
+import { Destination, DestinationRow, EncryptedConnectionState, Id, idKey, Timestamp, UserData, type ListedDestination } from './schemas';
 
 const List = z.array(z.unknown());
 
 /** A checked list and how it differs from the previous one. */
 export interface DestinationList {
+  /** Each destination once, in the server's order; anomalies carry `problem`. */
   list: ListedDestination[];
-  /** Destinations whose fields changed (apart from snapshotTime, new every second). */
+  /** Keys of destinations whose fields changed (apart from snapshotTime, new every second). */
   changed: string[];
   /** Destinations came or went. */
   listChanged: boolean;
+  /** Records left out because an earlier one had the same id. */
+  duplicates: number;
+  /** Records that did not fit the structure. */
+  anomalies: number;
+  /**
+   * The server's clock (µs): the snapshotTime most destinations share. One record with an odd clock
+   * (far ahead, or behind) cannot move it, so it neither marks the others stale nor freezes the plots.
+   */
+  serverTime: number | null;
+}
+
+/** The key of a listed destination: its id as text, or its place in the list when the id is unreadable. */
+export function destinationKey(d: Pick<ListedDestination, 'destinationId'>): string {
+  return idKey(d.destinationId);
 }
 
 /**
@@ -29,32 +46,114 @@ export function checkDestinationList(
 ): DestinationList {
   const parsed = List.safeParse(raw);
   if (!parsed.success) throw unreadableAnswer(ctx.server, ctx.command, 'it is not a list');
-  const list = parsed.data as ListedDestination[];
+  const items = parsed.data as Record<string, unknown>[];
+  const list: ListedDestination[] = [];
   const changed: string[] = [];
-  let listChanged = list.length !== (previous?.size ?? 0);
-  for (let i = 0; i < list.length; i++) {
-    const item = list[i]!;
-    const old = typeof item === 'object' && item !== null ? previous?.get(item.destinationId) : undefined;
-    if (old && sameDestination(old, item)) {
-      const time = Timestamp.safeParse(item.snapshotTime);
-      if (!time.success)
-        throw unreadableAnswer(ctx.server, ctx.command, describeIssue(time.error, item, { index: i, field: 'snapshotTime' }));
+  const seen = new Set<string>();
+  let listChanged = false;
+  let matched = 0;
+  let duplicates = 0;
+  let anomalies = 0;
+  const clock = new Clock();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const record = typeof item === 'object' && item !== null && !Array.isArray(item);
+    const id = record && Id.safeParse(item.destinationId).success ? (item.destinationId as Id) : undefined;
+    const key = id === undefined ? `#${i + 1}` : idKey(id);
+    if (seen.has(key)) {
+      duplicates++;
       continue;
     }
-    const row = DestinationRow.safeParse(item);
-    if (!row.success) throw unreadableAnswer(ctx.server, ctx.command, describeIssue(row.error, item, { index: i }));
-    if (item.userData !== undefined && !sameFlat(old?.userData, item.userData)) {
-      const userData = UserData.safeParse(item.userData);
-      if (!userData.success)
-        throw unreadableAnswer(ctx.server, ctx.command, describeIssue(userData.error, item, { index: i, field: 'userData' }));
-    }
-    if (old) changed.push(item.destinationId);
+    seen.add(key);
+    const old = previous?.get(key);
+    if (old) matched++;
     else listChanged = true;
+    let d: ListedDestination;
+    if (old && !old.problem && record && sameDestination(old, item as unknown as ListedDestination)) {
+      const time = Timestamp.safeParse(item.snapshotTime);
+      d = time.success
+        ? (item as unknown as ListedDestination)
+        : anomaly(item, key, i, describeIssue(time.error, item, { field: 'snapshotTime' }));
+    } else {
+      const row = record ? DestinationRow.safeParse(item) : undefined;
+      const userData = row?.success && item.userData !== undefined ? UserData.safeParse(item.userData) : undefined;
+      d =
+        !record || !row
+          ? anomaly(item, key, i, 'it is not an object')
+          : !row.success
+            ? anomaly(item, key, i, describeIssue(row.error, item))
+            : userData && !userData.success
+              ? anomaly(item, key, i, describeIssue(userData.error, item, { field: 'userData' }))
+              : (item as unknown as ListedDestination);
+      if (old && (!d.problem || d.problem !== old.problem)) changed.push(key);
+    }
+    if (d.problem) anomalies++;
+    else clock.count(d.snapshotTime);
+    list.push(d);
   }
-  return { list, changed, listChanged };
+  if (matched !== (previous?.size ?? 0)) listChanged = true;
+  return { list, changed, listChanged, duplicates, anomalies, serverTime: clock.time() };
 }
 
-/** Field-by-field comparison, ignoring snapshotTime; nested records are flat and compared by entries. */
+/** Counts snapshot times to find the one most destinations share; ties go to the newer. */
+class Clock {
+  private readonly counts = new Map<number, number>();
+  private best: number | null = null;
+  private bestCount = 0;
+
+  count(t: number | null): void {
+    if (t === null) return;
+    const n = (this.counts.get(t) ?? 0) + 1;
+    this.counts.set(t, n);
+    if (n > this.bestCount || (n === this.bestCount && this.best !== null && t > this.best)) {
+      this.best = t;
+      this.bestCount = n;
+    }
+  }
+
+  time(): number | null {
+    return this.best;
+  }
+}
+
+const pick = <T>(schema: z.ZodType<T>, value: unknown, fallback: T): T => {
+  const r = schema.safeParse(value);
+  return r.success ? r.data : fallback;
+};
+const Text = z.string();
+const Count = z.number().nonnegative();
+
+/**
+ * A record that does not fit, as a row: its readable fields, stand-ins for the rest, what was
+ * unexpected, and the record itself for the details panel.
+ */
+function anomaly(item: unknown, key: string, index: number, problem: string): ListedDestination {
+  const r = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+  const id = Id.safeParse(r.destinationId);
+  return {
+    destinationId: id.success ? id.data : key,
+    destinationAddress: pick(Text, r.destinationAddress, ''),
+    destinationPort: pick(DestinationRow.shape.destinationPort, r.destinationPort, 0),
+    encryptedConnectionState: pick(EncryptedConnectionState, r.encryptedConnectionState, 'disconnected'),
+    encryptionEnabled: r.encryptionEnabled === true,
+    lastError: pick(DestinationRow.shape.lastError, r.lastError, null),
+    lastErrorMessage: pick(DestinationRow.shape.lastErrorMessage, r.lastErrorMessage, null),
+    lastSendTime: pick(Timestamp, r.lastSendTime, null),
+    numTransfersQueued: pick(Count, r.numTransfersQueued, 0),
+    owner: pick(DestinationRow.shape.owner, r.owner, null),
+    relayIP: pick(DestinationRow.shape.relayIP, r.relayIP, null),
+    relayPort: pick(DestinationRow.shape.relayPort, r.relayPort, null),
+    roundTripTimeMs: pick(DestinationRow.shape.roundTripTimeMs, r.roundTripTimeMs, null),
+    sendRateAverage: pick(Count, r.sendRateAverage, 0),
+    sendRateMax: pick(Count, r.sendRateMax, 0),
+    snapshotTime: pick(Timestamp, r.snapshotTime, null),
+    userData: pick(UserData, r.userData, undefined),
+    problem: `item ${index + 1}: ${problem.replace(/^item \d+(?: \([^)]*\))?, /, '')}`,
+    raw: item,
+  };
+}
+
+/** Field-by-field comparison, ignoring snapshotTime; nested values (userData, lanes, defaults) by their contents. */
 export function sameDestination(a: ListedDestination, b: ListedDestination): boolean {
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
@@ -64,20 +163,24 @@ export function sameDestination(a: ListedDestination, b: ListedDestination): boo
     if (k === 'snapshotTime') continue;
     const u = x[k];
     const v = y[k];
-    if (u !== v && !(typeof v === 'object' && sameFlat(u, v))) return false;
+    if (u !== v && !(typeof v === 'object' && sameValue(u, v, 0))) return false;
   }
   let before = 0;
   for (const _ in x) before++;
   return before === count;
 }
 
-/** Shallow equality of two flat records (userData, priority lanes, transfer defaults). */
-export function sameFlat(a: unknown, b: unknown): boolean {
+/** Deep equality of JSON values, a few levels deep: anything deeper counts as changed, which is safe. */
+export function sameValue(a: unknown, b: unknown, depth: number): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > 4) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k)) return false;
+    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1)) return false;
+  }
   return true;
 }
 
@@ -87,8 +190,8 @@ const checkedFull = new WeakMap<object, Destination>();
 export function fullDestination(d: ListedDestination, server: string): Destination {
   const known = checkedFull.get(d);
   if (known) return known;
-  const r = Destination.safeParse(d);
-  if (!r.success) throw unreadableAnswer(server, 'send.getDestinations', describeIssue(r.error, d, { label: 'destination' }));
+  const r = Destination.safeParse(d.raw ?? d);
+  if (!r.success) throw unreadableAnswer(server, 'send.getDestinations', describeIssue(r.error, d.raw ?? d, { label: 'destination' }));
   checkedFull.set(d, r.data);
   return r.data;
 }

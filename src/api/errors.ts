@@ -3,10 +3,31 @@
  * HTTP status or console exit code) for code that decides what to do, and a message written for the
  * person who has to fix it.
  */
-import type { ErrorCode } from './schemas';
+import type { Redact } from './redact';
+import { ERROR_CODES, type ErrorCode } from './schemas';
 
-/** Protocol codes from PROTOCOL.md, plus what can go wrong before a server answers. */
-export type JetStreamErrorCode = ErrorCode | 'Unreachable' | 'Timeout' | 'Aborted' | 'TlsIdentity' | 'InvalidResponse' | 'ConsoleNotFound';
+/**
+ * Protocol codes from PROTOCOL.md, plus what can go wrong before a server answers: `Unsupported` is a
+ * request the route cannot make (a token over the console), `Internal` a bug in this extension.
+ */
+export type JetStreamErrorCode =
+  | ErrorCode
+  | 'Unreachable'
+  | 'Timeout'
+  | 'Aborted'
+  | 'TlsIdentity'
+  | 'InvalidResponse'
+  | 'ConsoleNotFound'
+  | 'PythonSetup'
+  | 'Unsupported'
+  | 'Internal';
+
+const PROTOCOL_CODES = new Set<string>(ERROR_CODES);
+
+/** A code a server sent: one of ours, or ServerError for one a newer server invented (kept as `serverCode`). */
+export function knownCode(code: string): ErrorCode | undefined {
+  return PROTOCOL_CODES.has(code) ? (code as ErrorCode) : undefined;
+}
 
 export interface ErrorContext {
   /** The server profile's name, as the user knows it. */
@@ -20,18 +41,24 @@ export interface ErrorContext {
   endpoint?: string | undefined;
   /** Whether the profile pins a certificate or CA, which changes what a TLS failure means. */
   pinned?: boolean | undefined;
+  /** Removes the profile's secrets from a server's words before they go into a message. */
+  redact?: Redact | undefined;
 }
 
 export class JetStreamError extends Error {
   override readonly name = 'JetStreamError';
   constructor(
-    readonly code: JetStreamErrorCode | string,
+    readonly code: JetStreamErrorCode,
     message: string,
     readonly details: {
       readonly status?: number | undefined;
       readonly exitCode?: number | undefined;
-      /** The server's own words, when it gave any. */
+      /** The server's own words, when it gave any, with the profile's secrets redacted. */
       readonly serverMessage?: string | undefined;
+      /** A code the server sent that this extension does not know. */
+      readonly serverCode?: string | undefined;
+      /** For a refused sign-in: what was refused. */
+      readonly credential?: 'password' | 'token' | undefined;
       readonly command?: string | undefined;
       readonly server?: string | undefined;
     } = {},
@@ -41,7 +68,7 @@ export class JetStreamError extends Error {
 
   /** Errors a later try may not repeat: the server or the network, not the request. */
   get isTransient(): boolean {
-    return ['Unreachable', 'Timeout', 'ServerError', 'InvalidResponse'].includes(this.code);
+    return this.code === 'Unreachable' || this.code === 'Timeout' || this.code === 'ServerError' || this.code === 'InvalidResponse';
   }
 
   /** Errors that a new password or token fixes. */
@@ -60,11 +87,13 @@ const COMMAND_OBJECTS: Record<string, string> = {
 
 /** Builds the user-facing error for a protocol error code the server sent. */
 export function protocolError(
-  code: string,
-  serverMessage: string,
+  sent: string,
+  rawServerMessage: string,
   ctx: ErrorContext,
   facts: { status?: number; exitCode?: number } = {},
 ): JetStreamError {
+  const code = knownCode(sent) ?? 'ServerError';
+  const serverMessage = truncateWords(ctx.redact ? ctx.redact(rawServerMessage) : rawServerMessage);
   const s = `Server '${ctx.server}'`;
   const who = ctx.user ? `user ${ctx.user}` : 'an anonymous caller';
   const said = serverMessage ? `: ${serverMessage}` : '';
@@ -99,7 +128,19 @@ export function protocolError(
     default:
       message = `${s} failed to run ${ctx.command}${said}`;
   }
-  return new JetStreamError(code, message, { ...facts, serverMessage, command: ctx.command, server: ctx.server });
+  return new JetStreamError(code, message, {
+    ...facts,
+    serverMessage,
+    serverCode: code === sent ? undefined : sent,
+    credential: code === 'AuthFailed' ? (ctx.usedToken ? 'token' : 'password') : undefined,
+    command: ctx.command,
+    server: ctx.server,
+  });
+}
+
+/** A server's words are kept for the user, up to a length a notification can show. */
+function truncateWords(text: string): string {
+  return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
 }
 
 /** Builds the error for a failure that happened before or outside the protocol (network, TLS, bad data). */

@@ -5,6 +5,7 @@
  */
 import { Pool } from 'undici';
 import { localError, networkError, protocolError } from './errors';
+import { redactor, type Redact } from './redact';
 import { ErrorEnvelope } from './schemas';
 import { DEFAULT_TIMEOUT_MS, errorContext, type CallOptions, type Params, type ServerEndpoint, type Transport } from './transport';
 
@@ -24,8 +25,10 @@ export class HttpTransport implements Transport {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly headers: Record<string, string>;
+  private readonly redact: Redact;
 
   constructor(private readonly server: HttpServerEndpoint) {
+    this.redact = redactor(server);
     const url = new URL(server.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new Error(`The URL of server '${server.name}' must start with http:// or https://, not ${url.protocol}//.`);
@@ -46,7 +49,7 @@ export class HttpTransport implements Transport {
   }
 
   async call(command: string, params: Params, options: CallOptions): Promise<unknown> {
-    const ctx = { ...errorContext(this.server, command, this.endpoint), pinned: !!this.server.ca };
+    const ctx = { ...errorContext(this.server, command, this.endpoint, this.redact), pinned: !!this.server.ca };
     // undici's own timeouts cost nothing per call, where an AbortSignal.timeout arms a timer each time.
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const signal = options.signal;
@@ -75,6 +78,10 @@ export class HttpTransport implements Transport {
       throw networkError(signal?.aborted ? (signal.reason ?? e) : e, ctx, timeoutMs);
     }
     return interpret(status, text, ctx);
+  }
+
+  sentAs(command: string): string {
+    return `POST /api/${command}`;
   }
 
   close(): Promise<void> {

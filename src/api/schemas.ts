@@ -8,8 +8,23 @@
  */
 import * as z from 'zod';
 
-/** Integer microseconds since the Unix epoch (UTC), or null while not yet valid. */
-export const Timestamp = z.number().int().nonnegative().nullable();
+/**
+ * Microseconds since the Unix epoch (UTC), or null while not yet valid. The docs say integers; a
+ * fraction from a server that computes them is accepted rather than refused.
+ */
+export const Timestamp = z.number().nonnegative().nullable();
+
+/**
+ * An id as the server sent it. The docs show both kinds (`'destinationId': 'receiver01:8886'`, integer
+ * transfer ids), so either is accepted; calls send it back unchanged, and maps key it by `idKey`.
+ */
+export const Id = z.union([z.string().min(1), z.number().finite()]);
+export type Id = z.infer<typeof Id>;
+
+/** An id as text: the key of maps and tree rows. */
+export function idKey(id: Id): string {
+  return String(id);
+}
 
 export const EncryptedConnectionState = z.enum(['disconnected', 'negotiating', 'connected']);
 export type EncryptedConnectionState = z.infer<typeof EncryptedConnectionState>;
@@ -24,8 +39,19 @@ export const OVERWRITE_MODE_NAMES: Readonly<Record<number, string>> = {
   5: 'Part file with .jetbak backup',
 };
 
-export const UserData = z.record(z.string(), z.string());
-export type UserData = z.infer<typeof UserData>;
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * userData as a server sends it: keys to values of any JSON type (only text values are editable). The
+ * object is kept as it came, so a key like `__proto__` is shown as the text it is.
+ */
+export const UserData = z.custom<Record<string, unknown>>(isRecord, { message: 'expected an object of keys and values' });
+export type UserData = Record<string, unknown>;
+
+/** userData whose values are all text: what this extension writes. */
+export type TextUserData = Record<string, string>;
 
 /** Lane name → proportion of the destination's bandwidth, each in (0, 1], adding up to at most 1. */
 export const PriorityLanes = z
@@ -35,13 +61,22 @@ export const PriorityLanes = z
   });
 export type PriorityLanes = z.infer<typeof PriorityLanes>;
 
-/** Destination Transfer Defaults Structure. sendRateMax and priorityLane since 1.6.1, overwriteMode since 1.7.0. */
+/** The lanes as a map of proportions when a server sends that shape; undefined for any other shape, shown raw. */
+export function lanesOf(value: unknown): PriorityLanes | undefined {
+  const r = PriorityLanes.safeParse(value);
+  return r.success ? r.data : undefined;
+}
+
+/**
+ * Destination Transfer Defaults Structure. sendRateMax and priorityLane since 1.6.1, overwriteMode
+ * since 1.7.0. checkpointFrequencySeconds "is None" when checkpoints are disabled.
+ */
 export const TransferDefaults = z.looseObject({
-  checkpointFrequencySeconds: z.number().nonnegative(),
+  checkpointFrequencySeconds: z.number().nonnegative().nullable(),
   overwriteMode: z.number().int().min(0).max(5).optional(),
   priority: z.number().int(),
   priorityLane: z.string().nullable().optional(),
-  sendRateMax: z.number().nonnegative().optional(),
+  sendRateMax: z.number().nonnegative().nullable().optional(),
   transferFlags: z.number().int().nonnegative(),
 });
 export type TransferDefaults = z.infer<typeof TransferDefaults>;
@@ -59,20 +94,23 @@ export type TransferDefaultsInput = z.infer<typeof TransferDefaultsInput>;
 
 const Port = z.number().int().min(0).max(65535);
 
+/** lastError: "the last critical error", with lastErrorMessage beside it, so it may be a code: text or a number. */
+const ErrorValue = z.union([z.string(), z.number()]).nullable().optional();
+
 /** Destination Structure: every field of the reference page. */
 export const Destination = z.looseObject({
-  connectionId: z.string().nullable(),
+  connectionId: Id.nullable(),
   destinationAddress: z.string(),
-  destinationId: z.string().min(1),
+  destinationId: Id,
   destinationIP: z.string().nullable(),
   destinationPort: Port,
   destinationPublicKey: z.string().nullable(),
   encryptedConnectionState: EncryptedConnectionState,
   encryptionEnabled: z.boolean(),
-  lastDestinationServerId: z.string().nullable(),
-  lastDestinationServerUid: z.string().nullable(),
+  lastDestinationServerId: Id.nullable(),
+  lastDestinationServerUid: Id.nullable(),
   // 1.7.0
-  lastError: z.string().nullable().optional(),
+  lastError: ErrorValue,
   lastErrorMessage: z.string().nullable().optional(),
   lastRecvTime: Timestamp,
   lastSendTime: Timestamp,
@@ -82,8 +120,8 @@ export const Destination = z.looseObject({
   ownerToken: z.string().nullable().optional(),
   ownerTokenSession: z.string().nullable().optional(),
   permittedDestinationPublicKey: z.string().nullable().optional(),
-  // 1.6.1
-  priorityLanes: PriorityLanes.nullable().optional(),
+  // 1.6.1; "a mapping of the priority lanes" of no documented shape: see lanesOf
+  priorityLanes: z.unknown().optional(),
   relayIP: z.string().nullable(),
   relayPort: Port.nullable(),
   roundTripTimeMs: z.number().nonnegative().nullable(),
@@ -129,13 +167,22 @@ const ROW_FIELDS = [
 ] as const satisfies readonly (keyof typeof Destination.shape)[];
 type RowShape = Pick<typeof Destination.shape, (typeof ROW_FIELDS)[number]>;
 export const DestinationRow = z.object(Object.fromEntries(ROW_FIELDS.map((f) => [f, Destination.shape[f]])) as RowShape);
-/** A destination as listed: the row fields and userData checked, everything else as the server sent it. */
-export type ListedDestination = z.infer<typeof DestinationRow> & { userData?: UserData | undefined };
+
+/**
+ * A destination as listed: the row fields and userData checked, everything else as the server sent it.
+ * `problem` marks a record that did not fit (its row fields are then the readable ones, or stand-ins).
+ */
+export type ListedDestination = z.infer<typeof DestinationRow> & {
+  userData?: UserData | undefined;
+  problem?: string | undefined;
+  /** The record as the server sent it, for a record that did not fit. */
+  raw?: unknown;
+};
 
 /** Connection Structure (send.getConnection / send.getConnections). */
 export const Connection = z.looseObject({
-  connectionId: z.string().min(1),
-  destinationId: z.string().nullable().optional(),
+  connectionId: Id,
+  destinationId: Id.nullable().optional(),
   destinationAddress: z.string().nullable().optional(),
   destinationPort: Port.nullable().optional(),
   remoteIP: z.string().nullable().optional(),
@@ -155,8 +202,8 @@ export const ServerInfo = z.looseObject({
   version: z.string(),
   serverName: z.string().optional(),
   hostName: z.string().optional(),
-  serverId: z.string().optional(),
-  serverUid: z.string().optional(),
+  serverId: Id.optional(),
+  serverUid: Id.optional(),
   authRequired: z.boolean(),
   allowRemoteControl: z.boolean().optional(),
   encryptionAvailable: z.boolean().optional(),
@@ -192,7 +239,14 @@ export const UserDataKey = z
   .max(256, 'a key is at most 256 characters')
   .refine((k) => k !== '__proto__', { message: 'the key "__proto__" is not allowed' });
 
-/** userData as a user may send it: checked keys, string values. zod's record drops a `__proto__` key
+export const MAX_USER_DATA_VALUE = 65_536;
+
+/** A value a user may set: text up to a size every transport can carry. */
+export const UserDataValue = z
+  .string()
+  .max(MAX_USER_DATA_VALUE, `a value is at most ${MAX_USER_DATA_VALUE.toLocaleString('en-US')} characters`);
+
+/** userData as a user may send it: checked keys, text values. zod's record drops a `__proto__` key
  * silently, so it is refused before the record sees it. */
 export const UserDataInput = z
   .unknown()
@@ -201,7 +255,7 @@ export const UserDataInput = z
       ctx.addIssue({ code: 'custom', path: [], message: 'invalid key "__proto__": the key "__proto__" is not allowed' });
     }
   })
-  .pipe(z.record(UserDataKey, z.string()));
+  .pipe(z.record(UserDataKey, UserDataValue));
 
 const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

@@ -4,10 +4,19 @@
  * interchangeable and one conformance suite covers them.
  */
 import type { ErrorContext } from './errors';
+import type { Redact } from './redact';
 
 export interface CallOptions {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
+}
+
+/** Command names as PROTOCOL.md spells them: sending-side methods carry `send.`. */
+export const SEND_PREFIX = 'send.';
+
+/** The console's documented form of a command: without the `send.` prefix. */
+export function bareName(command: string): string {
+  return command.startsWith(SEND_PREFIX) ? command.slice(SEND_PREFIX.length) : command;
 }
 
 export type Params = Record<string, unknown>;
@@ -16,6 +25,8 @@ export interface Transport {
   /** Where the server is, for messages: a URL or `host:port`. */
   readonly endpoint: string;
   call(command: string, params: Params, options: CallOptions): Promise<unknown>;
+  /** How the last call of `command` was sent (`getDestinations`, `api.send.getDestinations`…), for the compatibility report. */
+  sentAs(command: string): string;
   close(): Promise<void>;
 }
 
@@ -33,8 +44,8 @@ export interface ServerEndpoint {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-export function errorContext(server: ServerEndpoint, command: string, endpoint: string): ErrorContext {
-  return { server: server.name, command, user: server.user, usedToken: !!server.token, endpoint };
+export function errorContext(server: ServerEndpoint, command: string, endpoint: string, redact: Redact): ErrorContext {
+  return { server: server.name, command, user: server.user, usedToken: !!server.token, endpoint, redact };
 }
 
 /** A signal that fires on the caller's abort or on the timeout, whichever comes first. */

@@ -1,22 +1,34 @@
 /** Destinations: create (a validated multi-step input), delete (with Undo), copy, refresh. */
 import * as vscode from 'vscode';
+import { destinationKey } from '../api/destinationList';
+import type { JetStreamClient } from '../api/client';
+import { JetStreamError } from '../api/errors';
 import {
   CreateDestinationParams,
   HostAddress,
+  idKey,
+  lanesOf,
   PriorityLanes,
   TransferDefaultsInput,
   UserDataInput,
   type Destination,
   type ListedDestination,
+  type TextUserData,
 } from '../api/schemas';
 import { describeIssue } from '../api/issues';
+import { boundedJson } from '../model/bounded';
 import type { DestinationNode } from '../views/tree';
 import { pickDestination, pickServer, reportError, selectedTargets, type Services, type Target } from './services';
 
 export function registerDestinationCommands(s: Services): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('jetstream.refresh', async (target?: Target) => {
-      await s.scheduler.refreshNow(target?.server);
+      // A refused password is never sent again by a Refresh: the user signs in instead.
+      if (target?.server && s.store.server(target.server)?.credentialsRefused) {
+        await vscode.commands.executeCommand('jetstream.signIn', { server: target.server });
+        return;
+      }
+      await s.scheduler.refreshNow(target?.server, { manual: true });
     }),
     vscode.commands.registerCommand('jetstream.createDestination', (target?: Target, params?: CreateDestinationParams) =>
       createDestination(s, target, params),
@@ -26,19 +38,25 @@ export function registerDestinationCommands(s: Services): vscode.Disposable[] {
       (clicked?: DestinationNode, selected?: DestinationNode[], options?: { confirm?: boolean }) =>
         deleteDestinations(s, clicked, selected, options),
     ),
-    vscode.commands.registerCommand('jetstream.copyDestinationId', (t?: Target) => copy(s, t, (d) => d.destinationId)),
+    vscode.commands.registerCommand('jetstream.copyDestinationId', (t?: Target) => copy(s, t, (d) => idKey(d.destinationId))),
     vscode.commands.registerCommand('jetstream.copyDestinationAddress', (t?: Target) =>
       copy(s, t, (d) => `${d.destinationAddress}:${d.destinationPort}`),
     ),
-    vscode.commands.registerCommand('jetstream.copyDestinationJson', (t?: Target) => copy(s, t, (d) => JSON.stringify(d, null, 2))),
+    vscode.commands.registerCommand('jetstream.copyDestinationJson', (t?: Target) =>
+      copy(s, t, (d, redact) => boundedJson(d.raw ?? d, redact)),
+    ),
   ];
 }
 
-async function copy(s: Services, target: Target | undefined, text: (d: ListedDestination) => string): Promise<void> {
+async function copy(
+  s: Services,
+  target: Target | undefined,
+  text: (d: ListedDestination, redact: (t: string) => string) => string,
+): Promise<void> {
   const picked = await pickDestination(s, target);
   const d = picked && s.store.destination(picked.server, picked.destinationId);
   if (!d) return;
-  await vscode.env.clipboard.writeText(text(d));
+  await vscode.env.clipboard.writeText(text(d, s.store.server(picked.server)?.redact ?? ((t) => t)));
   vscode.window.setStatusBarMessage(vscode.l10n.t('Copied'), 2000);
 }
 
@@ -230,7 +248,7 @@ async function createDestination(s: Services, target?: Target, given?: CreateDes
   s.log.info(`created destination ${created.destinationId} (${created.destinationAddress}:${created.destinationPort}) on '${server}'`);
   s.store.accept(server, created);
   try {
-    await s.treeView.reveal(s.tree.destinationNode(server, created.destinationId), { select: true, focus: true });
+    await s.treeView.reveal(s.tree.destinationNode(server, destinationKey(created)), { select: true, focus: true });
   } catch {
     // A filter may hide the new destination: it exists all the same.
     vscode.window.setStatusBarMessage(vscode.l10n.t('Created {0}; the filter hides it.', params.destinationAddress), 5000);
@@ -279,8 +297,18 @@ export function recreateParams(d: Destination): Recreate {
       }).filter(([, v]) => v !== undefined && v !== null),
     ),
   );
-  if (d.priorityLanes && Object.keys(d.priorityLanes).length) p.priorityLanes = d.priorityLanes;
-  if (d.userData && Object.keys(d.userData).length) p.userData = d.userData;
+  const lanes = lanesOf(d.priorityLanes);
+  if (lanes && Object.keys(lanes).length) p.priorityLanes = lanes;
+  else if (d.priorityLanes !== undefined && d.priorityLanes !== null && !lanes)
+    lost.push(vscode.l10n.t('its priority lanes (of a shape this extension cannot send back)'));
+  const text: TextUserData = {};
+  const other: string[] = [];
+  for (const [k, v] of Object.entries(d.userData ?? {})) {
+    if (typeof v === 'string') text[k] = v;
+    else other.push(k);
+  }
+  if (Object.keys(text).length) p.userData = text;
+  if (other.length) lost.push(vscode.l10n.t('userData that is not text ({0})', other.join(', ')));
   return { params: p, lost };
 }
 
@@ -325,7 +353,7 @@ async function deleteDestinations(
           increment: 100 / doomed.length,
         });
         try {
-          await (await s.store.client(t.server)).deleteDestination(t.destinationId);
+          await deleteConfirmed(await s.store.client(t.server), t.destination);
           s.store.forget(t.server, t.destinationId);
           deleted.push(t);
           s.log.info(`deleted destination ${t.destinationId} on '${t.server}'`);
@@ -360,5 +388,23 @@ async function deleteDestinations(
         );
       }
     }
+  }
+}
+
+/**
+ * Deletes a destination. When the answer is lost (connection reset, timeout) the server may have done
+ * it all the same: asking for the destination tells, and a destination that is gone was deleted.
+ */
+async function deleteConfirmed(client: JetStreamClient, d: ListedDestination): Promise<void> {
+  try {
+    await client.deleteDestination(d.destinationId);
+  } catch (e) {
+    if (!(e instanceof JetStreamError) || (e.code !== 'Unreachable' && e.code !== 'Timeout')) throw e;
+    try {
+      await client.getDestination(d.destinationId);
+    } catch (check) {
+      if (check instanceof JetStreamError && check.code === 'NotFound') return;
+    }
+    throw e;
   }
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { JetStreamClient } from '../api/client';
 import { JetStreamError } from '../api/errors';
-import { clientEndpoint, ServerProfile, type Secret } from '../model/profiles';
+import { clientEndpoint, sendsCredentialsInClear, ServerProfile, type Secret } from '../model/profiles';
 import { askSecret } from '../secrets';
 import { requestTimeoutMs, writeProfiles } from '../settings';
 import { pickServer, reportError, type Services, type Target } from './services';
@@ -37,16 +37,37 @@ async function addServer(s: Services, input?: ProfileInput, existing?: ServerPro
   const given = input?.name !== undefined ? input : undefined;
   const draft = given ? collectGiven(given) : await askProfile(s, existing);
   if (!draft) return undefined;
-  const { profile, secret } = draft;
-  const tested = await testConnection(profile, secret);
-  if (tested !== true && !given) {
+  const { profile } = draft;
+  let { secret } = draft;
+  if (!given && sendsCredentialsInClear(profile)) {
+    const send = vscode.l10n.t('Use Unencrypted HTTP');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t("The password or token for '{0}' would travel unencrypted over http:// to {1}.", profile.name, profile.url ?? ''),
+      { modal: true, detail: vscode.l10n.t('Anyone on the network path can read it. Use an https:// URL where the server offers one.') },
+      send,
+    );
+    if (choice !== send) return undefined;
+  }
+  for (;;) {
+    const tested = await testConnection(profile, secret);
+    if (tested === true || given) break;
+    // A refused password is never saved to be sent again: ask for another one or stop.
+    if (tested.refused && profile.user) {
+      const again = vscode.l10n.t('Enter Again');
+      const choice = await vscode.window.showWarningMessage(tested.message, { modal: true }, again);
+      if (choice !== again) return undefined;
+      secret = await askSecret(profile.name, profile.user, tested.message);
+      if (!secret) return undefined;
+      continue;
+    }
     const saveAnyway = vscode.l10n.t('Save Anyway');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t("Could not connect to '{0}': {1}", profile.name, tested),
+      vscode.l10n.t("Could not connect to '{0}': {1}", profile.name, tested.message),
       { modal: true },
       saveAnyway,
     );
     if (choice !== saveAnyway) return undefined;
+    break;
   }
   if (existing) await s.secrets.delete(existing);
   if (secret) await s.secrets.store(profile, secret);
@@ -155,8 +176,8 @@ async function askProfile(s: Services, existing?: ServerProfile): Promise<{ prof
   return { profile: p, secret };
 }
 
-/** true, or why the server could not be reached with these settings. */
-async function testConnection(profile: ServerProfile, secret?: Secret): Promise<true | string> {
+/** true, or why the server could not be reached with these settings (and whether it refused the credentials). */
+async function testConnection(profile: ServerProfile, secret?: Secret): Promise<true | { message: string; refused: boolean }> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Connecting to '{0}'…", profile.name), cancellable: true },
     async (_progress, token) => {
@@ -167,11 +188,13 @@ async function testConnection(profile: ServerProfile, secret?: Secret): Promise<
         const ca = profile.ca ? await readFile(profile.ca, 'utf8') : undefined;
         client = JetStreamClient.create(clientEndpoint(profile, secret ?? {}, ca), { timeoutMs: requestTimeoutMs(), signal: abort.signal });
         const info = await client.getServerInfo();
-        if (info.authRequired && !profile.user) return vscode.l10n.t('the server requires a user name and password');
-        if (profile.user) await client.getDestinations();
+        if (info.authRequired && !profile.user)
+          return { message: vscode.l10n.t('the server requires a user name and password'), refused: false };
+        if (profile.user) await client.listDestinations();
         return true;
       } catch (e) {
-        return e instanceof JetStreamError || e instanceof Error ? e.message : String(e);
+        const message = e instanceof JetStreamError || e instanceof Error ? e.message : String(e);
+        return { message, refused: e instanceof JetStreamError && e.code === 'AuthFailed' };
       } finally {
         await client?.close();
       }
@@ -210,8 +233,9 @@ async function signIn(s: Services, target?: Target, given?: Secret): Promise<voi
   const secret = given ?? (await askSecret(name, state.profile.user, state.error?.isAuthentication ? state.error.message : undefined));
   if (!secret) return;
   await s.secrets.store(state.profile, secret);
-  s.store.forgetClient(name);
-  await s.scheduler.refreshNow(name);
+  s.store.credentialsChanged(name);
+  s.log.info(`signed in again to '${name}'`);
+  await s.scheduler.refreshNow(name, { manual: true });
 }
 
 async function startDemoServer(s: Services): Promise<string | undefined> {

@@ -1,6 +1,8 @@
 /** What every command works with, and the pickers that let a palette command ask for its target. */
 import * as vscode from 'vscode';
 import { JetStreamError } from '../api/errors';
+import { idKey, type Id } from '../api/schemas';
+import { destinationLabel } from '../model/rows';
 import type { RefreshScheduler } from '../model/scheduler';
 import type { DestinationStore } from '../model/store';
 import type { ServerSecrets } from '../secrets';
@@ -51,10 +53,10 @@ export async function pickDestination(s: Services, target?: Target): Promise<{ s
   const state = s.store.server(server);
   if (!state?.destinations.size) await s.scheduler.refreshNow(server);
   const items = [...(s.store.server(server)?.destinations.values() ?? [])].map((d) => ({
-    label: `${d.destinationAddress}:${d.destinationPort}`,
+    label: destinationLabel(d),
     description: d.owner ?? '',
-    detail: d.destinationId,
-    destinationId: d.destinationId,
+    detail: idKey(d.destinationId),
+    destinationId: idKey(d.destinationId),
   }));
   if (!items.length) {
     void vscode.window.showInformationMessage(vscode.l10n.t("Server '{0}' has no destinations you can see.", server));
@@ -65,6 +67,11 @@ export async function pickDestination(s: Services, target?: Target): Promise<{ s
     matchOnDetail: true,
   });
   return pick ? { server, destinationId: pick.destinationId } : undefined;
+}
+
+/** The id to send for a destination key: as the server sent it (a number stays a number). */
+export function idOf(s: Services, server: string, key: string): Id {
+  return s.store.destination(server, key)?.destinationId ?? key;
 }
 
 /** The nodes a command runs on: the clicked one, or every selected one when it is part of the selection. */

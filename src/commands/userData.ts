@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { UserDataKey } from '../api/schemas';
 import type { UserDataNode } from '../views/tree';
-import { pickDestination, reportError, type Services, type Target } from './services';
+import { idOf, pickDestination, reportError, type Services, type Target } from './services';
 
 const MAX_VALUE_LENGTH = 65_536;
 
@@ -26,7 +26,7 @@ function checkValue(v: string): string | undefined {
 /** Sends one key's new value and shows the server's answer; on failure says which edit did not land. */
 export async function setEntry(s: Services, server: string, destinationId: string, key: string, value: string): Promise<boolean> {
   try {
-    const userData = await (await s.store.client(server)).updateObjectUserData(destinationId, { [key]: value });
+    const userData = await (await s.store.client(server)).updateObjectUserData(idOf(s, server, destinationId), { [key]: value });
     s.store.acceptUserData(server, destinationId, userData);
     s.log.info(`userData '${key}' set on destination ${destinationId} ('${server}')`);
     return true;
@@ -45,7 +45,7 @@ export async function setEntry(s: Services, server: string, destinationId: strin
 
 export async function removeEntry(s: Services, server: string, destinationId: string, key: string): Promise<boolean> {
   try {
-    const userData = await (await s.store.client(server)).deleteObjectUserData(destinationId, [key]);
+    const userData = await (await s.store.client(server)).deleteObjectUserData(idOf(s, server, destinationId), [key]);
     s.store.acceptUserData(server, destinationId, userData);
     s.log.info(`userData '${key}' deleted on destination ${destinationId} ('${server}')`);
     return true;
@@ -105,9 +105,16 @@ async function pickEntry(
 async function editEntry(s: Services, target?: UserDataNode, givenValue?: string): Promise<void> {
   const entry = await pickEntry(s, target);
   if (!entry) return;
-  const current = s.store.destination(entry.server, entry.destinationId)?.userData?.[entry.key];
-  if (current === undefined) {
+  const userData = s.store.destination(entry.server, entry.destinationId)?.userData;
+  if (!userData || !Object.hasOwn(userData, entry.key)) {
     void vscode.window.showWarningMessage(vscode.l10n.t("userData '{0}' no longer exists on this destination.", entry.key));
+    return;
+  }
+  const current = userData[entry.key];
+  if (typeof current !== 'string') {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t("userData '{0}' holds JSON that is not text; editing it as text would change its type.", entry.key),
+    );
     return;
   }
   const value =

@@ -1,61 +1,95 @@
 /**
- * What a details panel shows for one destination, from the store: the newest data checked against the
- * full structure, or the last good data marked as deleted, unreachable or invalid, never a blank page.
+ * What a details panel shows for one destination, from the store: the newest data as the server sent
+ * it (bounded, redacted), the fields that do not fit the Destination structure, and the last data seen
+ * marked as deleted or unreachable, never a blank page.
  */
-import { fullDestination } from '../api/destinationList';
-import type { Destination } from '../api/schemas';
-import type { ToWebview } from '../webview/protocol';
-import { destinationStatus } from './status';
+import { Destination, type ListedDestination } from '../api/schemas';
+import { bounded, DEFAULT_LIMITS } from './bounded';
+import { destinationStatus, type DestinationStatus } from './status';
+import type { HistorySeries } from './history';
 import type { DestinationStore } from './store';
 
+/** A field of a record that does not have the type the reference page gives it. */
+export interface FieldProblem {
+  /** `sendRateMax`, `transferDefaults.priority`; empty for the record as a whole. */
+  field: string;
+  message: string;
+}
+
+/** live: as the server last sent it; deleted: the server no longer has it; unreachable: last known data. */
+export type Liveness = 'live' | 'deleted' | 'unreachable';
+
+export interface DetailsSnapshot {
+  type: 'snapshot';
+  server: string;
+  /** The record as the server sent it, bounded in size and depth, secrets redacted. */
+  destination: Record<string, unknown>;
+  problems: FieldProblem[];
+  status: DestinationStatus;
+  liveness: Liveness;
+  /** Why the server cannot be reached, when it cannot. */
+  problem?: string | undefined;
+  history: HistorySeries;
+}
+
+export type DetailsMessage = DetailsSnapshot | { type: 'problem'; text: string };
+
+const checked = new WeakMap<object, FieldProblem[]>();
+const MAX_PROBLEMS = 20;
+
+/** Every field of a listed destination that does not fit the full structure; checked once per record. */
+export function fieldProblems(d: ListedDestination): FieldProblem[] {
+  const known = checked.get(d);
+  if (known) return known;
+  const r = Destination.safeParse(d.raw ?? d);
+  const problems: FieldProblem[] = r.success
+    ? []
+    : r.error.issues.slice(0, MAX_PROBLEMS).map((i) => ({ field: i.path.map(String).join('.'), message: i.message }));
+  if (d.problem && !problems.length) problems.push({ field: '', message: d.problem });
+  checked.set(d, problems);
+  return problems;
+}
+
 export class DetailsSource {
-  /** The last data that fitted the structure, kept so a deleted or unreachable destination is marked, not blanked. */
-  private last: Destination | undefined;
+  /** The last data seen, kept so a deleted or unreachable destination is marked, not blanked. */
+  private last: ListedDestination | undefined;
 
   constructor(
     private readonly store: DestinationStore,
     readonly server: string,
-    readonly destinationId: string,
+    readonly destinationKey: string,
     /** What to say when the server's profile is gone, or the destination is; localised by the caller. */
     private readonly words: { notConfigured: string; gone: string },
   ) {}
 
-  message(): ToWebview | undefined {
+  message(): DetailsMessage | undefined {
     const state = this.store.server(this.server);
-    const listed = state?.destinations.get(this.destinationId);
-    let invalid: string | undefined;
-    if (listed) {
-      try {
-        this.last = fullDestination(listed, this.server);
-      } catch (e) {
-        invalid = e instanceof Error ? e.message : String(e);
-      }
-    }
+    const listed = state?.destinations.get(this.destinationKey);
+    if (listed) this.last = listed;
     const d = this.last;
     if (!d) {
-      // Nothing good was ever seen (a panel restored after a reload): say why, once the server has answered.
-      const why =
-        invalid ??
-        (!state
-          ? this.words.notConfigured
-          : state.phase === 'error'
-            ? state.error?.message
-            : state.phase === 'ok'
-              ? this.words.gone
-              : undefined);
+      // Nothing was ever seen (a panel restored after a reload): say why, once the server has answered.
+      const why = !state
+        ? this.words.notConfigured
+        : state.phase === 'error'
+          ? state.error?.message
+          : state.phase === 'ok'
+            ? this.words.gone
+            : undefined;
       return why ? { type: 'problem', text: why } : undefined;
     }
     const gone = state?.phase === 'ok' && !listed;
-    const liveness = invalid ? 'invalid' : !state ? 'unreachable' : gone ? 'deleted' : state.phase === 'error' ? 'unreachable' : 'live';
+    const liveness: Liveness = !state || state.phase === 'error' ? 'unreachable' : gone ? 'deleted' : 'live';
+    const redact = state?.redact ?? ((t: string) => t);
     return {
       type: 'snapshot',
       server: this.server,
-      destination: d,
-      status: destinationStatus(d, state?.newestSnapshotTime ?? null),
+      destination: bounded(d.raw ?? d, DEFAULT_LIMITS, redact) as Record<string, unknown>,
+      problems: fieldProblems(d).map((p) => ({ field: p.field, message: redact(p.message) })),
+      status: destinationStatus(d, state?.serverTime ?? null),
       liveness,
-      problem:
-        liveness === 'invalid' ? invalid : liveness === 'unreachable' ? (state?.error?.message ?? this.words.notConfigured) : undefined,
-      history: this.store.history(this.server, this.destinationId),
+      problem: liveness === 'unreachable' ? (state?.error?.message ?? this.words.notConfigured) : undefined,
+      history: this.store.history(this.server, this.destinationKey),
     };
   }
 }

@@ -3,7 +3,8 @@
  * `backup status:connected owner:demo`: words match the address, id, owner or a userData value;
  * `status:` and `owner:` narrow by those fields (repeat one to allow several values).
  */
-import type { ListedDestination } from '../api/schemas';
+import { idKey, type ListedDestination } from '../api/schemas';
+import { valueText } from './bounded';
 import { DESTINATION_STATUSES, destinationStatus, type DestinationStatus } from './status';
 
 export interface DestinationFilter {
@@ -45,40 +46,41 @@ export function isFiltered(f: DestinationFilter): boolean {
   return f.text.length + f.statuses.length + f.owners.length > 0;
 }
 
-export function matches(d: ListedDestination, f: DestinationFilter, newestSnapshotTime: number | null): boolean {
-  if (f.statuses.length && !f.statuses.includes(destinationStatus(d, newestSnapshotTime))) return false;
+export function matches(d: ListedDestination, f: DestinationFilter, serverTime: number | null): boolean {
+  if (f.statuses.length && !f.statuses.includes(destinationStatus(d, serverTime))) return false;
   if (f.owners.length && !f.owners.includes(d.owner ?? '')) return false;
   if (!f.text.length) return true;
   const haystack = [
     d.destinationAddress,
     `${d.destinationAddress}:${d.destinationPort}`,
-    d.destinationId,
+    idKey(d.destinationId),
     d.owner ?? '',
-    ...Object.values(d.userData ?? {}),
+    ...Object.values(d.userData ?? {}).map((v) => valueText(v, 1000)),
   ]
     .join('\n')
     .toLowerCase();
   return f.text.every((w) => haystack.includes(w));
 }
 
-const STATUS_RANK: Record<DestinationStatus, number> = { error: 0, stale: 1, disconnected: 2, negotiating: 3, connected: 4 };
+const STATUS_RANK: Record<DestinationStatus, number> = { error: 0, invalid: 1, stale: 2, disconnected: 3, negotiating: 4, connected: 5 };
 
 /** Visible destinations in display order. Ties fall back to address, then id, so the order is stable. */
 export function arrange(
   list: Iterable<ListedDestination>,
   f: DestinationFilter,
   order: SortOrder,
-  newestSnapshotTime: number | null,
+  serverTime: number | null,
 ): ListedDestination[] {
-  const shown = [...list].filter((d) => matches(d, f, newestSnapshotTime));
+  const shown = [...list].filter((d) => matches(d, f, serverTime));
   // Code-unit order, not localeCompare: ten times faster at 50,000 rows, and addresses are ASCII.
   const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   const byAddress = (a: ListedDestination, b: ListedDestination) =>
-    text(a.destinationAddress, b.destinationAddress) || a.destinationPort - b.destinationPort || text(a.destinationId, b.destinationId);
+    text(a.destinationAddress, b.destinationAddress) ||
+    a.destinationPort - b.destinationPort ||
+    text(idKey(a.destinationId), idKey(b.destinationId));
   const compare: Record<SortOrder, (a: ListedDestination, b: ListedDestination) => number> = {
     address: byAddress,
-    status: (a, b) =>
-      STATUS_RANK[destinationStatus(a, newestSnapshotTime)] - STATUS_RANK[destinationStatus(b, newestSnapshotTime)] || byAddress(a, b),
+    status: (a, b) => STATUS_RANK[destinationStatus(a, serverTime)] - STATUS_RANK[destinationStatus(b, serverTime)] || byAddress(a, b),
     rate: (a, b) => b.sendRateAverage - a.sendRateAverage || byAddress(a, b),
     queue: (a, b) => b.numTransfersQueued - a.numTransfersQueued || byAddress(a, b),
   };

@@ -1,3 +1,6 @@
+import { destinationKey } from '../api/destinationList';
+import type { ListedDestination } from '../api/schemas';
+
 /**
  * Plot history from the once-per-second snapshots, one point per snapshot: send rate average, send rate max and round-trip
  * time per destination over the last minutes. One shared time column per server and a compact
@@ -11,11 +14,11 @@ export interface HistorySeries {
   roundTripTimeMs: (number | null)[];
 }
 
-export interface Sample {
-  sendRateAverage: number;
-  sendRateMax: number;
-  roundTripTimeMs: number | null;
-}
+/** What a snapshot gives the plots of one destination. */
+export type Sample = Pick<ListedDestination, 'destinationId' | 'sendRateAverage' | 'sendRateMax' | 'roundTripTimeMs' | 'problem'>;
+
+/** A server clock that steps back further than this (ms) starts the history again rather than freezing it. */
+const CLOCK_STEP_BACK_MS = 2000;
 
 const FIELDS = 3;
 
@@ -29,13 +32,18 @@ export class ServerHistory {
   }
 
   /** Records one snapshot; when the list changed, destinations that are gone lose their history. */
-  record(timeMs: number, samples: readonly (Sample & { destinationId: string })[], listChanged = true): void {
-    // Polling faster than the server snapshots brings the same snapshot again: one point per snapshot.
-    if (this.count > 0 && timeMs <= this.times[(this.count - 1) % this.capacity]!) return;
+  record(timeMs: number, samples: readonly Sample[], listChanged = true): void {
+    if (this.count > 0) {
+      const last = this.times[(this.count - 1) % this.capacity]!;
+      if (timeMs < last - CLOCK_STEP_BACK_MS) this.reset();
+      // Polling faster than the server snapshots brings the same snapshot again: one point per snapshot.
+      else if (timeMs <= last) return;
+    }
     const slot = this.count % this.capacity;
     this.times[slot] = timeMs;
     for (const s of samples) {
-      const id = s.destinationId;
+      if (s.problem) continue;
+      const id = destinationKey(s);
       let values = this.series.get(id);
       if (!values) {
         values = new Float32Array(this.capacity * FIELDS).fill(NaN);
@@ -47,10 +55,15 @@ export class ServerHistory {
       values[at + 2] = s.roundTripTimeMs ?? NaN;
     }
     if (listChanged && this.series.size > samples.length) {
-      const present = new Set(samples.map((s) => s.destinationId));
+      const present = new Set(samples.map(destinationKey));
       for (const id of this.series.keys()) if (!present.has(id)) this.series.delete(id);
     }
     this.count++;
+  }
+
+  private reset(): void {
+    this.series.clear();
+    this.count = 0;
   }
 
   get(id: string): HistorySeries {

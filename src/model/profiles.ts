@@ -82,3 +82,24 @@ export function clientEndpoint(profile: ServerProfile, secret: Secret, caText?: 
 export function needsSecret(profile: ServerProfile): boolean {
   return profile.user !== undefined;
 }
+
+/** Facts about a profile its server row states: what its transport cannot do. */
+export type ProfileNotice = 'consoleSuperuser';
+
+export function profileNotices(profile: ServerProfile): ProfileNotice[] {
+  // Elevation is a call inside a session (superuser()); a console process per call has none to elevate.
+  return profile.transport === 'cli' && profile.superuser ? ['consoleSuperuser'] : [];
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/** An http:// profile with a user, to a host that is not this machine: its password or token travels readable. */
+export function sendsCredentialsInClear(profile: ServerProfile): boolean {
+  if (profile.transport !== 'http' || !profile.url || !profile.user) return false;
+  try {
+    const url = new URL(profile.url);
+    return url.protocol === 'http:' && !LOOPBACK.test(url.hostname);
+  } catch {
+    return false;
+  }
+}

@@ -16,13 +16,17 @@ export interface SchedulerOptions {
    * refresh adds CPU the refresh's own time does not show, and the aim is to stay under 10 % of a core.
    */
   maxBusyShare?: number;
-  /** Most a failure multiplies the interval by, so a recovered server is seen again within this many intervals. */
-  maxBackoffFactor?: number;
+  /** Longest wait between two tries of a failing server, default 5 minutes. */
+  maxBackoffMs?: number;
 }
+
+export const MAX_BACKOFF_MS = 5 * 60_000;
 
 export class RefreshScheduler implements Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly delays = new Map<string, number>();
+  /** When each server's next refresh is due (ms since the epoch), also while polling is paused. */
+  private readonly due = new Map<string, number>();
   private active = false;
   private disposed = false;
   private readonly intervalEmitter = new Emitter<string>();
@@ -51,9 +55,14 @@ export class RefreshScheduler implements Disposable {
     return this.active;
   }
 
-  /** Refreshes now (one server, or all), whether polling is on or not, and re-arms the timer after. */
-  async refreshNow(server?: string): Promise<void> {
+  /**
+   * Refreshes now (one server, or all), whether polling is on or not, and re-arms the timer after. A
+   * manual refresh starts a failing server's backoff afresh; a server whose credentials were refused
+   * is not tried (it waits for Sign In).
+   */
+  async refreshNow(server?: string, { manual = false }: { manual?: boolean } = {}): Promise<void> {
     const names = server ? [server] : this.store.servers().map((s) => s.profile.name);
+    if (manual) for (const name of names) this.store.resetBackoff(name);
     await Promise.all(names.map((name) => this.run(name)));
   }
 
@@ -62,9 +71,21 @@ export class RefreshScheduler implements Disposable {
     return this.delays.get(server) ?? this.options.intervalMs;
   }
 
+  /** When a failing server is tried next (ms since the epoch), or undefined when it is not failing. */
+  nextTryAt(server: string): number | undefined {
+    return this.store.server(server)?.phase === 'error' ? this.due.get(server) : undefined;
+  }
+
+  /** Runs every server now, except a failing one whose backoff has not run out: it keeps its time. */
   private restartAll(): void {
     this.stopAll();
-    for (const s of this.store.servers()) void this.run(s.profile.name);
+    const now = Date.now();
+    for (const s of this.store.servers()) {
+      const name = s.profile.name;
+      const due = this.due.get(name);
+      if (s.phase === 'error' && due !== undefined && due > now) this.arm(name, due - now);
+      else void this.run(name);
+    }
   }
 
   private stopAll(): void {
@@ -85,17 +106,27 @@ export class RefreshScheduler implements Disposable {
 
   /** Schedules a server's next refresh after the one that just ended, failed or not. */
   private rearm(name: string): void {
+    const state = this.store.server(name);
     const delay = this.nextDelay(name);
     if (this.delays.get(name) !== delay) {
       this.delays.set(name, delay);
       this.intervalEmitter.fire(name);
     }
-    if (this.active && this.store.server(name) && !this.timers.has(name)) {
-      this.timers.set(
-        name,
-        setTimeout(() => void this.run(name), delay),
-      );
+    // A refused credential is never sent again by itself.
+    if (!state || state.credentialsRefused) {
+      this.due.delete(name);
+      return;
     }
+    this.due.set(name, Date.now() + delay);
+    if (this.active) this.arm(name, delay);
+  }
+
+  private arm(name: string, delay: number): void {
+    if (this.timers.has(name)) return;
+    this.timers.set(
+      name,
+      setTimeout(() => void this.run(name), delay),
+    );
   }
 
   private nextDelay(name: string): number {
@@ -103,8 +134,9 @@ export class RefreshScheduler implements Disposable {
     const interval = this.options.intervalMs;
     if (!state) return interval;
     if (state.phase === 'error') {
-      const factor = Math.min(2 ** (state.consecutiveFailures - 1), this.options.maxBackoffFactor ?? 2);
-      return Math.round(interval * factor);
+      // Exponential from the interval, so a server down for hours is asked every few minutes, not every second.
+      const backoff = interval * 2 ** Math.min(Math.max(state.consecutiveFailures - 1, 0), 30);
+      return Math.round(Math.min(backoff, Math.max(interval, this.options.maxBackoffMs ?? MAX_BACKOFF_MS)));
     }
     const share = this.options.maxBusyShare ?? 0.08;
     // busy / (busy + delay) <= share  ⇔  delay >= busy × (1 − share) / share, busy being CPU time

@@ -7,8 +7,9 @@
  */
 import type { JetStreamClient } from '../api/client';
 import { JetStreamError } from '../api/errors';
-import { fullDestination, type DestinationList } from '../api/destinationList';
-import type { Destination, ListedDestination, ServerInfo } from '../api/schemas';
+import { destinationKey, fullDestination, type DestinationList } from '../api/destinationList';
+import type { Redact } from '../api/redact';
+import type { Destination, ListedDestination, ServerInfo, UserData } from '../api/schemas';
 import { Emitter, type Disposable } from './events';
 import { ServerHistory, type HistorySeries } from './history';
 import type { InvalidProfile, ServerProfile } from './profiles';
@@ -19,13 +20,24 @@ export interface ServerState {
   readonly profile: ServerProfile;
   phase: ServerPhase;
   info?: ServerInfo | undefined;
-  /** The last good snapshot, by destinationId, in the server's order. */
+  /** The last good snapshot, by destination key (its id as text), in the server's order. */
   destinations: Map<string, ListedDestination>;
   /** Set while the last refresh failed; cleared by the next success. */
   error?: JetStreamError | undefined;
-  /** Newest snapshotTime (µs) of the last good snapshot: staleness of a destination is measured against it. */
-  newestSnapshotTime: number | null;
+  /**
+   * Set when the server refused the password or token (or there is none to send): nothing is sent to
+   * it again until the user signs in, the secret changes or the profile is edited. PAM locks an OS
+   * account after a few refused attempts.
+   */
+  credentialsRefused: boolean;
+  /** The server's clock of the last good snapshot (µs): staleness of a destination is measured against it. */
+  serverTime: number | null;
+  /** In the last snapshot: records left out because they repeated an earlier id, and records that did not fit. */
+  duplicates: number;
+  anomalies: number;
   consecutiveFailures: number;
+  /** Removes the profile's secrets from text the server sent, before it is shown or logged. */
+  redact: Redact;
   /** How long the last successful refresh took, in ms of wall time. */
   lastRefreshMs: number;
   /**
@@ -53,7 +65,7 @@ export interface StoreOptions {
   /** Seconds of plot history kept per destination. */
   historySeconds?: number;
   /** Where refreshes are reported: a failure as a warning when it is new, everything else as debug. */
-  log?: (level: 'debug' | 'warn', message: string) => void;
+  log?: (level: 'debug' | 'warn' | 'error', message: string) => void;
 }
 
 export class DestinationStore implements Disposable {
@@ -126,10 +138,14 @@ export class DestinationStore implements Disposable {
     return this.histories.get(server)?.get(id) ?? { t: [], sendRateAverage: [], sendRateMax: [], roundTripTimeMs: [] };
   }
 
-  /** The client for a server, opened once and reused until its profile or secret changes. */
+  /**
+   * The client for a server, opened once and reused until its profile or secret changes. A server that
+   * refused its credentials gets none: every command would send the refused password again.
+   */
   client(name: string): Promise<JetStreamClient> {
     const state = this.states.get(name);
     if (!state) return Promise.reject(new JetStreamError('NotFound', `There is no server named '${name}'.`));
+    if (state.credentialsRefused && state.error) return Promise.reject(state.error);
     let client = this.clients.get(name);
     if (!client) {
       const opening = this.connect(state.profile);
@@ -140,6 +156,26 @@ export class DestinationStore implements Disposable {
       client = opening;
     }
     return client;
+  }
+
+  /**
+   * The user signed in again, or the stored secret changed: the server may be tried once more, with a
+   * new client that reads the new secret.
+   */
+  credentialsChanged(name: string): void {
+    const state = this.states.get(name);
+    if (!state) return;
+    this.forgetClient(name);
+    if (!state.credentialsRefused) return;
+    state.credentialsRefused = false;
+    state.consecutiveFailures = 0;
+    this.changeEmitter.fire({ server: name, serverChanged: true, listChanged: false, changed: [] });
+  }
+
+  /** A manual Refresh starts the backoff afresh; a refused credential stays refused. */
+  resetBackoff(name: string): void {
+    const state = this.states.get(name);
+    if (state) state.consecutiveFailures = 0;
   }
 
   /** Drops a server's client, e.g. after its password changed, so the next call signs in afresh. */
@@ -154,6 +190,7 @@ export class DestinationStore implements Disposable {
    * overlap: a call while one is running waits for it and then runs once more.
    */
   refresh(name: string): Promise<void> {
+    if (this.states.get(name)?.credentialsRefused) return Promise.resolve();
     const running = this.inFlight.get(name);
     if (running) {
       // However many callers wait, one more refresh follows the running one.
@@ -185,6 +222,7 @@ export class DestinationStore implements Disposable {
     const cpu = process.cpuUsage();
     try {
       const client = await this.client(name);
+      state.redact = client.redact;
       const info = state.info ?? (await client.getServerInfo());
       const answer = await client.listDestinations(state.destinations);
       if (this.states.get(name) !== state) return undefined; // the profile changed meanwhile: this answer is for the old one
@@ -205,12 +243,13 @@ export class DestinationStore implements Disposable {
       return { server: name, serverChanged, listChanged: answer.listChanged, changed: answer.changed };
     } catch (e) {
       if (this.states.get(name) !== state) return undefined;
-      const error = e instanceof JetStreamError ? e : new JetStreamError('ServerError', `Server '${name}': ${(e as Error)?.message ?? e}`);
+      const error = asJetStreamError(e, name, this.options.log);
       const serverChanged = state.phase !== 'error' || state.error?.message !== error.message;
       state.phase = 'error';
       state.error = error;
       state.consecutiveFailures++;
-      if (error.isAuthentication || error.code === 'ConsoleNotFound') this.forgetClient(name);
+      if (error.isAuthentication) state.credentialsRefused = true;
+      if (error.isAuthentication || error.code === 'ConsoleNotFound' || error.code === 'PythonSetup') this.forgetClient(name);
       // A restarted server may report a new version: ask again once it answers.
       state.info = undefined;
       this.options.log?.(serverChanged ? 'warn' : 'debug', `${name}: ${error.code}: ${error.message}`);
@@ -219,34 +258,33 @@ export class DestinationStore implements Disposable {
   }
 
   /** Replaces the snapshot and records plot history. */
-  private apply(state: ServerState, { list, listChanged }: DestinationList): void {
+  private apply(state: ServerState, { list, listChanged, serverTime, duplicates, anomalies }: DestinationList): void {
     const next = new Map<string, ListedDestination>();
-    let newest: number | null = null;
-    for (const d of list) {
-      next.set(d.destinationId, d);
-      if (d.snapshotTime !== null && (newest === null || d.snapshotTime > newest)) newest = d.snapshotTime;
-    }
+    for (const d of list) next.set(destinationKey(d), d);
     state.destinations = next;
-    state.newestSnapshotTime = newest;
+    state.serverTime = serverTime;
+    state.duplicates = duplicates;
+    state.anomalies = anomalies;
     let history = this.histories.get(state.profile.name);
     if (!history) {
       history = new ServerHistory(this.options.historySeconds ?? 300);
       this.histories.set(state.profile.name, history);
     }
-    history.record(newest !== null ? newest / 1000 : Date.now(), list, listChanged);
+    history.record(serverTime !== null ? serverTime / 1000 : Date.now(), list, listChanged);
   }
 
   /** Takes a destination the server just confirmed (after a create or a userData edit) without waiting for a poll. */
   accept(server: string, destination: ListedDestination): void {
     const state = this.states.get(server);
     if (!state) return;
-    const isNew = !state.destinations.has(destination.destinationId);
-    state.destinations.set(destination.destinationId, destination);
-    this.changeEmitter.fire({ server, serverChanged: false, listChanged: isNew, changed: isNew ? [] : [destination.destinationId] });
+    const key = destinationKey(destination);
+    const isNew = !state.destinations.has(key);
+    state.destinations.set(key, destination);
+    this.changeEmitter.fire({ server, serverChanged: false, listChanged: isNew, changed: isNew ? [] : [key] });
   }
 
   /** Applies the userData the server returned after an update or delete. */
-  acceptUserData(server: string, id: string, userData: Record<string, string>): void {
+  acceptUserData(server: string, id: string, userData: UserData): void {
     const state = this.states.get(server);
     const d = state?.destinations.get(id);
     if (!state || !d) return;
@@ -272,9 +310,30 @@ function emptyState(profile: ServerProfile): ServerState {
     profile,
     phase: 'loading',
     destinations: new Map(),
-    newestSnapshotTime: null,
+    serverTime: null,
+    credentialsRefused: false,
+    duplicates: 0,
+    anomalies: 0,
+    redact: (text) => text,
     consecutiveFailures: 0,
     lastRefreshMs: 0,
     lastRefreshCpuMs: 0,
   };
+}
+
+/**
+ * Any failure as the error the tree shows. A JetStreamError is the server's or the network's; anything
+ * else is a bug in this extension: logged with its stack and shown as such, never as a server error.
+ */
+export function asJetStreamError(e: unknown, server: string, log?: StoreOptions['log']): JetStreamError {
+  if (e instanceof JetStreamError) return e;
+  const err = e instanceof Error ? e : new Error(String(e));
+  log?.('error', `internal error while refreshing '${server}': ${err.stack ?? err.message}`);
+  return new JetStreamError(
+    'Internal',
+    `An internal error of this extension stopped the refresh of server '${server}': ${err.message}. See the JetStream log.`,
+    {
+      server,
+    },
+  );
 }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { JetStreamError } from '../api/errors';
 import { pickDestination, type Services, type Target } from '../commands/services';
 import { DetailsSource } from '../model/details';
+import { destinationLabel } from '../model/rows';
 import { FromWebview, PanelState, type ToWebview } from '../webview/protocol';
 import { detailsHtml } from './detailsHtml';
 
@@ -16,7 +17,7 @@ const VIEW_TYPE = 'jetstream.destinationDetails';
 export function registerDetailsPanels(s: Services): { disposables: vscode.Disposable[]; anyVisible(): boolean } {
   const panels = new Map<string, DetailsPanel>();
   const open = (server: string, destinationId: string, existing?: vscode.WebviewPanel) => {
-    const key = `${server}\n${destinationId}`;
+    const key = JSON.stringify([server, destinationId]);
     const panel = panels.get(key);
     if (panel && !existing) {
       panel.reveal();
@@ -66,7 +67,7 @@ class DetailsPanel {
       gone: vscode.l10n.t("This destination no longer exists on server '{0}'.", server),
     });
     const d = s.store.destination(server, destinationId);
-    const title = d ? `${d.destinationAddress}:${d.destinationPort}` : destinationId;
+    const title = d ? destinationLabel(d) : destinationId;
     const roots = [vscode.Uri.joinPath(s.context.extensionUri, 'dist'), vscode.Uri.joinPath(s.context.extensionUri, 'media')];
     this.panel =
       existing ??
@@ -147,10 +148,9 @@ class DetailsPanel {
   private async changeUserData(value: string | undefined, key: string): Promise<{ ok: boolean; error?: string }> {
     try {
       const client = await this.s.store.client(this.server);
+      const id = this.s.store.destination(this.server, this.destinationId)?.destinationId ?? this.destinationId;
       const userData =
-        value === undefined
-          ? await client.deleteObjectUserData(this.destinationId, [key])
-          : await client.updateObjectUserData(this.destinationId, { [key]: value });
+        value === undefined ? await client.deleteObjectUserData(id, [key]) : await client.updateObjectUserData(id, { [key]: value });
       this.s.store.acceptUserData(this.server, this.destinationId, userData);
       this.s.log.info(
         `userData '${key}' ${value === undefined ? 'deleted' : 'set'} on destination ${this.destinationId} from the details panel`,

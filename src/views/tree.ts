@@ -5,11 +5,22 @@
  * for a server only when its rows come, go or move.
  */
 import * as vscode from 'vscode';
-import type { JetStreamError } from '../api/errors';
-import type { ListedDestination } from '../api/schemas';
+import { destinationKey } from '../api/destinationList';
+import type { Redact } from '../api/redact';
+import { idKey, type ListedDestination } from '../api/schemas';
 import { arrange, formatFilter, isFiltered, NO_FILTER, type DestinationFilter, type SortOrder } from '../model/filter';
-import { formatCount, formatRate, formatRatePair, formatTimestamp, truncate } from '../model/format';
-import type { InvalidProfile } from '../model/profiles';
+import { formatCount, formatRate, formatTimestamp, truncate } from '../model/format';
+import { profileNotices, sendsCredentialsInClear, type InvalidProfile, type ProfileNotice } from '../model/profiles';
+import {
+  describeDestination,
+  destinationError,
+  destinationLabel,
+  MAX_ROW_TEXT,
+  serverProblem,
+  STATUS_ICONS,
+  userDataText,
+  type Fix,
+} from '../model/rows';
 import { destinationStatus, STATUS_LABELS, type DestinationStatus } from '../model/status';
 import type { DestinationStore, ServerState, StoreChange } from '../model/store';
 
@@ -20,6 +31,7 @@ export interface ServerNode {
 export interface DestinationNode {
   readonly kind: 'destination';
   readonly server: string;
+  /** The destination's key: its id as text. */
   readonly destinationId: string;
 }
 export interface UserDataNode {
@@ -43,20 +55,31 @@ export interface MessageNode {
   readonly server: string;
   readonly text: string;
 }
-export type Node = ServerNode | DestinationNode | UserDataNode | ProblemNode | InvalidProfileNode | MessageNode;
-
-const STATUS_ICONS: Record<DestinationStatus, [string, string]> = {
-  connected: ['pass-filled', 'testing.iconPassed'],
-  negotiating: ['sync', 'charts.yellow'],
-  disconnected: ['debug-disconnect', 'disabledForeground'],
-  error: ['error', 'errorForeground'],
-  stale: ['history', 'descriptionForeground'],
-};
+/** Something the user should know about a server's profile, e.g. that its transport cannot give the superuser view. */
+export interface NoticeNode {
+  readonly kind: 'notice';
+  readonly server: string;
+  readonly notice: ProfileNotice;
+}
+export type Node = ServerNode | DestinationNode | UserDataNode | ProblemNode | InvalidProfileNode | MessageNode | NoticeNode;
 
 export function statusIcon(status: DestinationStatus): vscode.ThemeIcon {
-  const [id, color] = STATUS_ICONS[status];
-  return new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
+  const { icon, color } = STATUS_ICONS[status];
+  return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
 }
+
+/** Tree ids that stay apart for any server name, destination id and userData key (JSON, not a joined path). */
+function nodeId(...parts: string[]): string {
+  return JSON.stringify(parts);
+}
+
+const FIX_COMMANDS: Record<Fix, { command: string; title: () => string }> = {
+  signIn: { command: 'jetstream.signIn', title: () => vscode.l10n.t('Sign In') },
+  editServer: { command: 'jetstream.editServer', title: () => vscode.l10n.t('Edit Server') },
+  retry: { command: 'jetstream.refresh', title: () => vscode.l10n.t('Retry') },
+  showLog: { command: 'jetstream.showLog', title: () => vscode.l10n.t('Show Log') },
+  superuser: { command: 'jetstream.toggleSuperuser', title: () => vscode.l10n.t('Toggle Superuser View') },
+};
 
 /** What a row shows; a change of this string is what makes a row worth repainting. */
 interface Shown {
@@ -64,8 +87,6 @@ interface Shown {
   description: string;
   userData: string;
 }
-
-const MAX_VALUE_IN_ROW = 200;
 
 export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<Node | Node[] | undefined>();
@@ -82,6 +103,8 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   constructor(
     private readonly store: DestinationStore,
     private readonly intervalOf: (server: string) => number = () => 1000,
+    /** When a failing server is tried next (ms since the epoch). */
+    private readonly nextTryOf: (server: string) => number | undefined = () => undefined,
   ) {
     this.subscriptions.push(
       { dispose: store.onDidChange((c) => this.onStoreChange(c)).dispose },
@@ -105,15 +128,15 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   }
 
   serverNode(server: string): ServerNode {
-    return this.node(`s/${server}`, () => ({ kind: 'server', server }));
+    return this.node(nodeId('s', server), () => ({ kind: 'server', server }));
   }
 
   destinationNode(server: string, destinationId: string): DestinationNode {
-    return this.node(`d/${server}/${destinationId}`, () => ({ kind: 'destination', server, destinationId }));
+    return this.node(nodeId('d', server, destinationId), () => ({ kind: 'destination', server, destinationId }));
   }
 
   private userDataNode(server: string, destinationId: string, key: string): UserDataNode {
-    return this.node(`u/${server}/${destinationId}/${key}`, () => ({ kind: 'userData', server, destinationId, key }));
+    return this.node(nodeId('u', server, destinationId, key), () => ({ kind: 'userData', server, destinationId, key }));
   }
 
   private node<T extends Node>(id: string, make: () => T): T {
@@ -129,7 +152,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     if (!element) {
       const servers: Node[] = this.store.servers().map((s) => this.serverNode(s.profile.name));
       for (const p of this.store.invalid())
-        servers.push(this.node(`invalid/${p.index}`, () => ({ kind: 'invalidProfile', index: p.index })));
+        servers.push(this.node(nodeId('invalid', String(p.index)), () => ({ kind: 'invalidProfile', index: p.index })));
       return servers;
     }
     if (element.kind === 'server') return this.serverChildren(element.server);
@@ -144,10 +167,12 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     const state = this.store.server(server);
     if (!state) return [];
     const children: Node[] = [];
-    if (state.error) children.push(this.node(`p/${server}`, () => ({ kind: 'problem', server })));
-    const visible = arrange(state.destinations.values(), this.filter, this.sortOrder, state.newestSnapshotTime);
+    if (state.error) children.push(this.node(nodeId('p', server), () => ({ kind: 'problem', server })));
+    for (const notice of profileNotices(state.profile))
+      children.push(this.node(nodeId('n', server, notice), () => ({ kind: 'notice', server, notice })));
+    const visible = arrange(state.destinations.values(), this.filter, this.sortOrder, state.serverTime);
     this.remember(state, visible);
-    for (const d of visible) children.push(this.destinationNode(server, d.destinationId));
+    for (const d of visible) children.push(this.destinationNode(server, destinationKey(d)));
     if (!visible.length && !state.error) {
       const text =
         state.phase === 'loading'
@@ -161,7 +186,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   }
 
   getParent(element: Node): Node | undefined {
-    if (element.kind === 'destination' || element.kind === 'message') return this.serverNode(element.server);
+    if (element.kind === 'destination' || element.kind === 'message' || element.kind === 'notice') return this.serverNode(element.server);
     if (element.kind === 'problem') return this.serverNode(element.server);
     if (element.kind === 'userData') return this.destinationNode(element.server, element.destinationId);
     return undefined;
@@ -181,9 +206,11 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
         return this.invalidProfileItem(element.index);
       case 'message': {
         const item = new vscode.TreeItem(element.text);
-        item.id = `m/${element.server}`;
+        item.id = nodeId('m', element.server);
         return item;
       }
+      case 'notice':
+        return this.noticeItem(element);
     }
   }
 
@@ -192,26 +219,30 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     if (element.kind === 'destination') {
       const state = this.store.server(element.server);
       const d = state?.destinations.get(element.destinationId);
-      if (state && d) item.tooltip = destinationTooltip(d, destinationStatus(d, state.newestSnapshotTime));
+      if (state && d) item.tooltip = destinationTooltip(d, destinationStatus(d, state.serverTime), state.redact);
     }
     return item;
   }
 
   private serverItem(server: string): vscode.TreeItem {
     const state = this.store.server(server)!;
-    const item = new vscode.TreeItem(server, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = `s/${server}`;
+    const item = new vscode.TreeItem(truncate(server, MAX_ROW_TEXT), vscode.TreeItemCollapsibleState.Expanded);
+    item.id = nodeId('s', server);
     const info = state.info;
     const count = state.destinations.size;
-    const version = info ? `JetStream ${info.version} · API ${info.apiVersion}` : '';
+    const version = info ? `JetStream ${truncate(String(info.version), 40)} · API ${info.apiVersion}` : '';
     const interval = this.intervalOf(server);
     const slow = state.phase === 'ok' && interval > 1500 ? ` · every ${Math.round(interval / 100) / 10} s` : '';
+    const odd = [
+      state.anomalies ? vscode.l10n.t('{0} unreadable', formatCount(state.anomalies)) : '',
+      state.duplicates ? vscode.l10n.t('{0} repeated ids', formatCount(state.duplicates)) : '',
+    ].filter(Boolean);
     item.description =
       state.phase === 'error'
-        ? vscode.l10n.t('unreachable or refused')
+        ? this.failureWords(server, state)
         : state.phase === 'loading'
           ? vscode.l10n.t('connecting…')
-          : `${version} · ${formatCount(count)} destination${count === 1 ? '' : 's'}${slow}`;
+          : `${version} · ${formatCount(count)} destination${count === 1 ? '' : 's'}${odd.length ? ` (${odd.join(', ')})` : ''}${slow}`;
     item.iconPath =
       state.phase === 'error'
         ? new vscode.ThemeIcon('server', new vscode.ThemeColor('errorForeground'))
@@ -225,40 +256,77 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     md.appendMarkdown('**\n\n');
     line(md, 'Where', p.transport === 'cli' ? `${p.host}:${p.port ?? 8886} (console API)` : (p.url ?? ''));
     line(md, 'User', p.user ? `${p.user}${p.superuser ? ' (superuser view)' : ''}` : 'none (server needs no sign-in)');
+    if (sendsCredentialsInClear(p)) line(md, 'Warning', 'the password or token travels unencrypted (http:// to another machine)');
     if (info) {
       line(md, 'Version', `${info.version} (API ${info.apiVersion})`);
       if (info.serverName) line(md, 'Server name', info.serverName);
-      if (info.serverId) line(md, 'Server id', info.serverId);
+      if (info.serverId !== undefined) line(md, 'Server id', String(info.serverId));
     }
     line(md, 'Destinations', formatCount(count));
+    if (state.anomalies)
+      line(md, 'Unreadable', `${formatCount(state.anomalies)} destinations sent data of an unexpected shape (marked with a warning)`);
+    if (state.duplicates)
+      line(md, 'Repeated ids', `${formatCount(state.duplicates)} records repeated the id of another and are shown once`);
     line(
       md,
       'Refresh',
-      state.phase === 'ok' ? `every ${interval / 1000} s (last took ${state.lastRefreshMs} ms)` : `retrying every ${interval / 1000} s`,
+      state.phase === 'ok'
+        ? `every ${interval / 1000} s (last took ${state.lastRefreshMs} ms)`
+        : state.credentialsRefused
+          ? 'paused until you sign in'
+          : this.failureWords(server, state),
     );
     if (state.error) line(md, 'Problem', state.error.message);
+    if (state.error?.details.serverMessage && !state.error.message.includes(state.error.details.serverMessage))
+      line(md, 'The server said', state.error.details.serverMessage);
     item.tooltip = md;
     item.contextValue = `server${p.superuser ? ' superuser' : ''}${state.phase === 'ok' ? ' reachable' : ''}`;
     return item;
   }
 
+  /** Why a failing server shows nothing new, and when it is tried again. */
+  private failureWords(server: string, state: ServerState): string {
+    if (!state.error) return '';
+    const title = vscode.l10n.t(serverProblem(state.error).title);
+    if (state.credentialsRefused) return vscode.l10n.t('{0}: sign in to try again', title);
+    const at = this.nextTryOf(server);
+    return at === undefined ? title : vscode.l10n.t('{0} · next try {1}', title, clockTime(at));
+  }
+
   private problemItem(server: string): vscode.TreeItem {
-    const error = this.store.server(server)?.error;
-    const fix = error ? fixFor(error) : undefined;
-    const item = new vscode.TreeItem(error ? problemTitle(error) : '');
-    item.id = `p/${server}`;
+    const state = this.store.server(server);
+    const error = state?.error;
+    const problem = error ? serverProblem(error) : undefined;
+    const fix = problem ? FIX_COMMANDS[problem.fix] : undefined;
+    const item = new vscode.TreeItem(state && error ? this.failureWords(server, state) : '');
+    item.id = nodeId('p', server);
     item.description = error?.message;
-    item.tooltip = error?.message;
+    item.tooltip = error ? [error.message, error.details.serverMessage].filter(Boolean).join('\n\n') : undefined;
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-    if (fix) item.command = { command: fix.command, title: fix.title, arguments: [this.serverNode(server)] };
-    item.contextValue = `problem ${fix?.context ?? ''}`.trim();
+    if (fix) item.command = { command: fix.command, title: fix.title(), arguments: [this.serverNode(server)] };
+    item.contextValue = `problem ${problem?.fix ?? ''}`.trim();
+    return item;
+  }
+
+  private noticeItem(node: NoticeNode): vscode.TreeItem {
+    const text: Record<ProfileNotice, string> = {
+      consoleSuperuser: vscode.l10n.t(
+        'The console API cannot switch to the superuser view: showing your own destinations. The python transport can.',
+      ),
+    };
+    const item = new vscode.TreeItem(text[node.notice]);
+    item.id = nodeId('n', node.server, node.notice);
+    item.tooltip = text[node.notice];
+    item.iconPath = new vscode.ThemeIcon('info');
+    item.command = { command: 'jetstream.editServer', title: vscode.l10n.t('Edit Server'), arguments: [this.serverNode(node.server)] };
+    item.contextValue = 'notice editServer';
     return item;
   }
 
   private invalidProfileItem(index: number): vscode.TreeItem {
     const p: InvalidProfile | undefined = this.store.invalid().find((x) => x.index === index);
-    const item = new vscode.TreeItem(p?.name ?? 'jetstream.servers');
-    item.id = `invalid/${index}`;
+    const item = new vscode.TreeItem(truncate(p?.name ?? 'jetstream.servers', MAX_ROW_TEXT));
+    item.id = nodeId('invalid', String(index));
     item.description = vscode.l10n.t('invalid profile: {0}', p?.problem ?? '');
     item.tooltip = item.description;
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
@@ -270,15 +338,15 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   private destinationItem(node: DestinationNode): vscode.TreeItem {
     const state = this.store.server(node.server);
     const d = state?.destinations.get(node.destinationId);
-    const item = new vscode.TreeItem(d ? `${d.destinationAddress}:${d.destinationPort}` : node.destinationId);
-    item.id = `d/${node.server}/${node.destinationId}`;
+    const item = new vscode.TreeItem(d ? destinationLabel(d) : truncate(node.destinationId, MAX_ROW_TEXT));
+    item.id = nodeId('d', node.server, node.destinationId);
     if (!d || !state) return item;
-    const status = destinationStatus(d, state.newestSnapshotTime);
+    const status = destinationStatus(d, state.serverTime);
     item.collapsibleState = Object.keys(d.userData ?? {}).length
       ? vscode.TreeItemCollapsibleState.Collapsed
       : vscode.TreeItemCollapsibleState.None;
     item.iconPath = statusIcon(status);
-    item.description = describe(d, status);
+    item.description = describeDestination(d, status, state.redact);
     item.accessibilityInformation = { label: `${item.label}, ${STATUS_LABELS[status]}, ${item.description}` };
     item.contextValue = `destination ${status}`;
     item.command = { command: 'jetstream.openDetails', title: vscode.l10n.t('Open Details'), arguments: [node] };
@@ -286,21 +354,23 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   }
 
   private userDataItem(node: UserDataNode): vscode.TreeItem {
-    const value = this.store.destination(node.server, node.destinationId)?.userData?.[node.key] ?? '';
-    const item = new vscode.TreeItem(truncate(node.key, MAX_VALUE_IN_ROW));
-    item.id = `u/${node.server}/${node.destinationId}/${node.key}`;
-    item.description = truncate(value, MAX_VALUE_IN_ROW);
-    item.tooltip = `${truncate(node.key, 1000)} = ${truncate(value, 4000)}`;
-    item.iconPath = new vscode.ThemeIcon('symbol-key');
-    item.contextValue = 'userData';
+    const userData = this.store.destination(node.server, node.destinationId)?.userData;
+    const value = userData && Object.hasOwn(userData, node.key) ? userData[node.key] : '';
+    const text = typeof value === 'string';
+    const item = new vscode.TreeItem(truncate(node.key, MAX_ROW_TEXT));
+    item.id = nodeId('u', node.server, node.destinationId, node.key);
+    item.description = userDataText(value);
+    item.tooltip = `${truncate(node.key, 1000)} = ${userDataText(value, 4000)}${text ? '' : `\n\n${vscode.l10n.t('Not text: this value can be read here but not edited.')}`}`;
+    item.iconPath = new vscode.ThemeIcon(text ? 'symbol-key' : 'symbol-object');
+    item.contextValue = text ? 'userData' : 'userData readonly';
     return item;
   }
 
   /** Remembers what a server's rows show, so the next store change can tell which rows to repaint. */
   private remember(state: ServerState, visible: ListedDestination[]): void {
     const rows = new Map<string, Shown>();
-    for (const d of visible) rows.set(d.destinationId, shownOf(d, state.newestSnapshotTime));
-    this.shown.set(state.profile.name, { order: visible.map((d) => d.destinationId), rows });
+    for (const d of visible) rows.set(destinationKey(d), shownOf(d, state.serverTime, state.redact));
+    this.shown.set(state.profile.name, { order: visible.map(destinationKey), rows });
   }
 
   private onStoreChange(change: StoreChange): void {
@@ -312,7 +382,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     const order =
       orderFixed && view
         ? view.order
-        : arrange(state.destinations.values(), this.filter, this.sortOrder, state.newestSnapshotTime).map((d) => d.destinationId);
+        : arrange(state.destinations.values(), this.filter, this.sortOrder, state.serverTime).map(destinationKey);
     if (change.listChanged) this.forgetGone(change.server, state);
     if (change.serverChanged || change.listChanged || !view || !sameOrder(order, view.order)) {
       // Children come, go or move: the server node repaints with them (getChildren remembers the new rows).
@@ -327,13 +397,13 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
       if (!d || !before) continue;
       // Only changed records can show a new description or userData; any record can turn stale.
       if (changed.has(id)) {
-        const now = shownOf(d, state.newestSnapshotTime);
+        const now = shownOf(d, state.serverTime, state.redact);
         if (before.status === now.status && before.description === now.description && before.userData === now.userData) continue;
         view.rows.set(id, now);
       } else {
-        const status = destinationStatus(d, state.newestSnapshotTime);
+        const status = destinationStatus(d, state.serverTime);
         if (status === before.status) continue;
-        view.rows.set(id, { ...before, status, description: describe(d, status) });
+        view.rows.set(id, { ...before, status, description: describeDestination(d, status, state.redact) });
       }
       repaint.push(this.destinationNode(change.server, id));
     }
@@ -370,16 +440,16 @@ function sameOrder(a: string[], b: string[]): boolean {
   return true;
 }
 
-function shownOf(d: ListedDestination, newest: number | null): Shown {
-  const status = destinationStatus(d, newest);
-  return { status, description: describe(d, status), userData: d.userData ? JSON.stringify(d.userData) : '' };
+function shownOf(d: ListedDestination, serverTime: number | null, redact: Redact): Shown {
+  const status = destinationStatus(d, serverTime);
+  return { status, description: describeDestination(d, status, redact), userData: d.userData ? userDataText(d.userData, 100_000) : '' };
 }
 
-function describe(d: ListedDestination, status: DestinationStatus): string {
-  const queue = d.numTransfersQueued ? ` · ${formatCount(d.numTransfersQueued)} queued` : '';
-  if (status === 'error') return `${truncate(d.lastErrorMessage || d.lastError || 'error', 80)}${queue}`;
-  if (status === 'connected') return `${formatRatePair(d.sendRateAverage, d.sendRateMax)}${queue}`;
-  return `${STATUS_LABELS[status].toLowerCase()} · max ${formatRate(d.sendRateMax)}${queue}`;
+/** 14:03:07: when a failing server is tried next. */
+function clockTime(ms: number): string {
+  const t = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
 }
 
 function line(md: vscode.MarkdownString, label: string, value: string): void {
@@ -389,15 +459,19 @@ function line(md: vscode.MarkdownString, label: string, value: string): void {
 }
 
 /** Key fields of a destination; every server string goes in as text, and the tooltip is not trusted. */
-export function destinationTooltip(d: ListedDestination, status: DestinationStatus): vscode.MarkdownString {
+export function destinationTooltip(d: ListedDestination, status: DestinationStatus, redact: Redact): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(`${d.destinationAddress}:${d.destinationPort}`);
+  md.appendText(destinationLabel(d));
   md.appendMarkdown('**\n\n');
   line(md, 'Status', STATUS_LABELS[status]);
-  if (d.lastError) line(md, 'Last error', `${d.lastError}${d.lastErrorMessage ? `: ${d.lastErrorMessage}` : ''}`);
+  if (d.problem) line(md, 'Unexpected data', `${d.problem} (the details panel shows the record as sent)`);
+  if (status === 'error') {
+    const code = d.lastError === null || d.lastError === undefined ? '' : redact(String(d.lastError));
+    line(md, 'Last error', `${code}${d.lastErrorMessage ? `${code ? ': ' : ''}${destinationError(d, redact)}` : ''}`);
+  }
   line(md, 'Send rate', `${formatRate(d.sendRateAverage)} of ${formatRate(d.sendRateMax)}`);
   line(md, 'Round trip', d.roundTripTimeMs === null ? '—' : `${d.roundTripTimeMs} ms`);
   line(md, 'Queued transfers', formatCount(d.numTransfersQueued));
@@ -405,39 +479,6 @@ export function destinationTooltip(d: ListedDestination, status: DestinationStat
   if (d.relayIP) line(md, 'Relay', `${d.relayIP}:${d.relayPort ?? ''}`);
   if (d.owner) line(md, 'Owner', d.owner);
   line(md, 'Last send', formatTimestamp(d.lastSendTime));
-  line(md, 'Destination ID', d.destinationId);
+  line(md, 'Destination ID', idKey(d.destinationId));
   return md;
-}
-
-function problemTitle(error: JetStreamError): string {
-  switch (error.code) {
-    case 'AuthFailed':
-      return vscode.l10n.t('Sign-in refused');
-    case 'AuthRequired':
-      return vscode.l10n.t('Sign-in needed');
-    case 'TlsIdentity':
-      return vscode.l10n.t("Server identity can't be verified");
-    case 'Unreachable':
-    case 'Timeout':
-      return vscode.l10n.t('Server unreachable');
-    case 'InvalidResponse':
-      return vscode.l10n.t('Server sent invalid data');
-    case 'ConsoleNotFound':
-      return vscode.l10n.t('Console API not found');
-    case 'PermissionDenied':
-      return vscode.l10n.t('Permission denied');
-    default:
-      return vscode.l10n.t('Server error');
-  }
-}
-
-/** The command that fixes a server problem: offered as the problem row's click and inline action. */
-export function fixFor(error: JetStreamError): { command: string; title: string; context: string } {
-  if (error.isAuthentication) return { command: 'jetstream.signIn', title: vscode.l10n.t('Sign In Again'), context: 'signIn' };
-  if (error.code === 'TlsIdentity' || error.code === 'ConsoleNotFound')
-    return { command: 'jetstream.editServer', title: vscode.l10n.t('Edit Server'), context: 'edit' };
-  if (error.code === 'PermissionDenied')
-    return { command: 'jetstream.toggleSuperuser', title: vscode.l10n.t('Toggle Superuser View'), context: 'superuser' };
-  if (error.code === 'InvalidResponse') return { command: 'jetstream.showLog', title: vscode.l10n.t('Show Log'), context: 'log' };
-  return { command: 'jetstream.refresh', title: vscode.l10n.t('Retry'), context: 'retry' };
 }

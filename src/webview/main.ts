@@ -5,10 +5,11 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { DESTINATION_FIELDS, OVERWRITE_MODE_NAMES, TRANSFER_DEFAULTS_FIELDS } from '../api/schemas';
+import { DESTINATION_FIELDS, lanesOf, MAX_USER_DATA_VALUE, OVERWRITE_MODE_NAMES, TRANSFER_DEFAULTS_FIELDS } from '../api/schemas';
+import { valueText } from '../model/bounded';
 import { formatBytes, formatRate, formatTimestamp } from '../model/format';
 import { STATUS_LABELS } from '../model/status';
-import { FromWebview, PanelState, ToWebview, type History, type SnapshotMessage } from './protocol';
+import { FromWebview, PanelState, type History, type SnapshotMessage, type ToWebview } from './protocol';
 import './style.css';
 
 interface VsCodeApi {
@@ -38,7 +39,7 @@ function h<K extends keyof HTMLElementTagNameMap>(
 type Format = (value: unknown) => string;
 
 const ABSENT = 'absent (not sent by this server)';
-const plain: Format = (v) => (v === undefined ? ABSENT : v === null ? 'none' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const plain: Format = (v) => (v === undefined ? ABSENT : v === null ? 'none' : valueText(v, 10_000));
 const rate: Format = (v) => (typeof v === 'number' ? `${formatRate(v)} (${v.toLocaleString('en-US')} kbit/s)` : plain(v));
 const bytes: Format = (v) => (typeof v === 'number' ? `${formatBytes(v)} (${v.toLocaleString('en-US')} bytes)` : plain(v));
 const time: Format = (v) => (typeof v === 'number' ? formatTimestamp(v) : v === null ? 'never' : ABSENT);
@@ -172,6 +173,7 @@ let statusBadge: HTMLElement;
 let laneBar: HTMLElement;
 let laneList: HTMLElement;
 let rawJson: HTMLElement;
+let problemList: HTMLElement;
 let otherFields: HTMLElement;
 let rateChart: uPlot | undefined;
 let rttChart: uPlot | undefined;
@@ -184,7 +186,8 @@ function build(): void {
   banner = h('div', { class: 'banner', id: 'banner', role: 'alert', hidden: '' });
   const refresh = h('button', { type: 'button', text: 'Refresh' });
   refresh.addEventListener('click', () => send({ type: 'refresh' }));
-  app.append(h('header', {}, heading, statusBadge, refresh), banner);
+  problemList = h('ul', { class: 'problems', id: 'problems', role: 'status', hidden: '' });
+  app.append(h('header', {}, heading, statusBadge, refresh), banner, problemList);
 
   const placed = new Set<string>(['transferDefaults', 'priorityLanes', 'userData']);
   for (const s of SECTIONS) {
@@ -339,9 +342,8 @@ function userDataTable(): HTMLElement {
     if (!key) return (addError.textContent = 'Enter a key.');
     if (key.length > 256) return (addError.textContent = 'A key is at most 256 characters.');
     if (key === '__proto__') return (addError.textContent = 'The key "__proto__" is not allowed.');
-    if (current?.destination.userData && Object.hasOwn(current.destination.userData, key))
-      return (addError.textContent = 'This key exists already; edit it instead.');
-    if (valueInput.value.length > 65_536) return (addError.textContent = 'A value is at most 65,536 characters.');
+    if (Object.hasOwn(userDataOf(current), key)) return (addError.textContent = 'This key exists already; edit it instead.');
+    if (valueInput.value.length > MAX_USER_DATA_VALUE) return (addError.textContent = 'A value is at most 65,536 characters.');
     addError.textContent = '';
     add.disabled = true;
     request({ type: 'setUserData', key, value: valueInput.value }, (ok, error) => {
@@ -394,7 +396,7 @@ function makeRow(key: string): Row {
 
 function startEdit(key: string, row: Row): void {
   const input = h('input', { type: 'text', 'aria-label': `Value of ${key}` });
-  input.value = current?.destination.userData?.[key] ?? '';
+  input.value = textValue(userDataOf(current)[key]) ?? '';
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') commit(key, row);
     if (e.key === 'Escape') stopEdit(key, row);
@@ -409,13 +411,13 @@ function startEdit(key: string, row: Row): void {
 function stopEdit(key: string, row: Row): void {
   row.input = undefined;
   row.edit.textContent = 'Edit';
-  row.value.textContent = current?.destination.userData?.[key] ?? '';
+  row.value.textContent = valueText(userDataOf(current)[key], 100_000);
 }
 
 function commit(key: string, row: Row): void {
   const input = row.input;
   if (!input) return;
-  if (input.value.length > 65_536) {
+  if (input.value.length > MAX_USER_DATA_VALUE) {
     row.error.textContent = 'A value is at most 65,536 characters.';
     return;
   }
@@ -427,21 +429,38 @@ function commit(key: string, row: Row): void {
   });
 }
 
-function patchUserData(userData: Record<string, string>): void {
+/** userData of the current snapshot: any JSON values, as the server sent them. */
+function userDataOf(m: SnapshotMessage | undefined): Record<string, unknown> {
+  const u = m?.destination.userData;
+  return typeof u === 'object' && u !== null && !Array.isArray(u) ? (u as Record<string, unknown>) : {};
+}
+
+/** Only text values are edited here: a number or an object would change type when written back as text. */
+function textValue(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function patchUserData(userData: Record<string, unknown>): void {
   for (const [key, row] of rows) {
     if (!Object.hasOwn(userData, key) && !row.input) {
       row.tr.remove();
       rows.delete(key);
     }
   }
-  for (const [key, value] of Object.entries(userData)) {
+  for (const key of Object.keys(userData)) {
+    const value = userData[key];
     let row = rows.get(key);
     if (!row) {
       row = makeRow(key);
       rows.set(key, row);
       tbody.append(row.tr);
     }
-    if (!row.input && row.value.textContent !== value) row.value.textContent = value;
+    const editable = typeof value === 'string';
+    row.edit.disabled = !editable;
+    row.edit.title = editable ? '' : 'Only text values can be edited here: this value is JSON of another type.';
+    const text = valueText(value, 100_000);
+    if (!row.input && row.value.textContent !== text) row.value.textContent = text;
+    row.value.classList.toggle('not-text', !editable);
   }
 }
 
@@ -453,10 +472,10 @@ function setText(el: HTMLElement, text: string): void {
 
 function apply(m: SnapshotMessage): void {
   current = m;
-  const d = m.destination;
-  const record = d as Record<string, unknown>;
-  setText(heading, `${d.destinationAddress}:${d.destinationPort}`);
-  document.title = `${d.destinationAddress}:${d.destinationPort}`;
+  const record = m.destination;
+  const name = `${valueText(record.destinationAddress, 200)}:${valueText(record.destinationPort, 20)}`;
+  setText(heading, name);
+  document.title = name;
   setText(statusBadge, STATUS_LABELS[m.status]);
   statusBadge.className = `badge ${m.status}`;
   banner.hidden = m.liveness === 'live';
@@ -466,19 +485,22 @@ function apply(m: SnapshotMessage): void {
       ? 'This destination no longer exists on the server. Showing the last data seen.'
       : m.liveness === 'unreachable'
         ? `${m.problem ?? 'The server cannot be reached.'} Showing the last data seen.`
-        : m.liveness === 'invalid'
-          ? `${m.problem ?? 'The server sent data that does not fit the Destination structure.'} Showing the last valid data.`
-          : '',
+        : '',
   );
   document.body.dataset.liveness = m.liveness;
+  patchProblems(m);
 
+  const unexpected = new Map(m.problems.map((p) => [p.field, p.message]));
   for (const [path, cell] of cells) {
     const [a, b] = path.split('.');
-    const value = b ? (record[a!] as Record<string, unknown> | undefined)?.[b] : record[a!];
-    setText(cell.el, cell.format(value));
+    const parent = record[a!];
+    const value = b ? (typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[b] : undefined) : parent;
+    const wrong = unexpected.get(path) ?? (b ? unexpected.get(a!) : undefined);
+    setText(cell.el, wrong ? `${plain(value)} (unexpected: ${wrong})` : cell.format(value));
     cell.el.classList.toggle('absent', value === undefined);
+    cell.el.classList.toggle('unexpected', !!wrong);
     if (cell.copy) {
-      cell.copy.dataset.value = value == null ? '' : String(value);
+      cell.copy.dataset.value = value == null ? '' : valueText(value, 100_000);
       cell.copy.disabled = value == null;
     }
   }
@@ -487,21 +509,41 @@ function apply(m: SnapshotMessage): void {
     if (!cells.has(key) && !placedFields.has(key)) otherFields.append(fieldRow({ field: key, label: key }));
   }
   otherFields.parentElement!.hidden = !otherFields.childElementCount;
-  patchLanes(d.priorityLanes ?? undefined);
-  patchUserData(d.userData ?? {});
-  setText(rawJson, JSON.stringify(d, null, 2));
+  patchLanes(record.priorityLanes);
+  patchUserData(userDataOf(m));
+  setText(rawJson, JSON.stringify(record, null, 2));
   plot(m.history);
 }
 
-function patchLanes(lanes: Record<string, number> | undefined): void {
+/** The fields that do not fit the Destination structure, listed above the sections. */
+function patchProblems(m: SnapshotMessage): void {
+  const signature = JSON.stringify(m.problems);
+  if (problemList.dataset.signature === signature) return;
+  problemList.dataset.signature = signature;
+  problemList.textContent = '';
+  problemList.hidden = !m.problems.length;
+  if (!m.problems.length) return;
+  problemList.append(h('li', { class: 'problems-title', text: 'The server sent data this extension did not expect:' }));
+  for (const p of m.problems) problemList.append(h('li', { text: p.field ? `${p.field}: ${p.message}` : p.message }));
+}
+
+/** A lanes map of proportions as a bar; any other shape of priorityLanes as its JSON. */
+function patchLanes(value: unknown): void {
+  const lanes = value === null || value === undefined ? undefined : lanesOf(value);
   const entries = Object.entries(lanes ?? {});
-  const signature = JSON.stringify(entries);
+  const signature = JSON.stringify(value === undefined ? 'absent' : (lanes ?? valueText(value, 10_000)));
   if (laneBar.dataset.signature === signature) return;
   laneBar.dataset.signature = signature;
   laneBar.textContent = '';
   laneList.textContent = '';
+  if (value !== undefined && value !== null && !lanes) {
+    laneBar.hidden = true;
+    laneList.append(h('li', { class: 'unexpected', text: `${valueText(value, 10_000)} (a shape this extension does not draw)` }));
+    return;
+  }
+  laneBar.hidden = false;
   if (!entries.length) {
-    laneList.append(h('li', { text: lanes === undefined ? ABSENT : 'no lanes' }));
+    laneList.append(h('li', { text: value === undefined ? ABSENT : 'no lanes' }));
     return;
   }
   let used = 0;
@@ -520,10 +562,8 @@ function patchLanes(lanes: Record<string, number> | undefined): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = ToWebview.safeParse(event.data);
-  if (!parsed.success) return;
-  const m = parsed.data;
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const m = event.data;
   if (m.type === 'snapshot') apply(m);
   else if (m.type === 'problem') {
     banner.hidden = false;

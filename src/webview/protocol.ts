@@ -1,61 +1,29 @@
 /**
- * Every message between the extension and a details panel, as zod schemas: both sides import this
- * file and validate what they receive, so a malformed or forged message is dropped, never obeyed.
+ * Every message between the extension and a details panel. Both sides import this file. Messages from
+ * the page are validated with zod in the extension, so a malformed or forged one is dropped, never
+ * obeyed; messages to the page come from the extension itself and are typed only.
  */
 import * as z from 'zod';
-import { Destination } from '../api/schemas';
+import { UserDataKey, UserDataValue } from '../api/schemas';
+import type { DetailsMessage } from '../model/details';
 
-export const DestinationStatus = z.enum(['connected', 'negotiating', 'disconnected', 'error', 'stale']);
+export type { DetailsSnapshot as SnapshotMessage, FieldProblem, Liveness } from '../model/details';
+export type { HistorySeries as History } from '../model/history';
 
-export const History = z.object({
-  t: z.array(z.number()),
-  sendRateAverage: z.array(z.number().nullable()),
-  sendRateMax: z.array(z.number().nullable()),
-  roundTripTimeMs: z.array(z.number().nullable()),
-});
-export type History = z.infer<typeof History>;
+export interface UserDataResultMessage {
+  type: 'userDataResult';
+  requestId: number;
+  key: string;
+  ok: boolean;
+  error?: string | undefined;
+}
 
-/**
- * live: the destination as the server last sent it; deleted: the server no longer has it; unreachable:
- * last known data; invalid: the server's newest data for it does not fit the Destination structure.
- */
-export const Liveness = z.enum(['live', 'deleted', 'unreachable', 'invalid']);
-export type Liveness = z.infer<typeof Liveness>;
-
-export const SnapshotMessage = z.object({
-  type: z.literal('snapshot'),
-  server: z.string(),
-  destination: Destination,
-  status: DestinationStatus,
-  liveness: Liveness,
-  /** Why the server cannot be reached, when it cannot. */
-  problem: z.string().optional(),
-  history: History,
-});
-export type SnapshotMessage = z.infer<typeof SnapshotMessage>;
-
-export const UserDataResultMessage = z.object({
-  type: z.literal('userDataResult'),
-  requestId: z.number().int(),
-  key: z.string(),
-  ok: z.boolean(),
-  error: z.string().optional(),
-});
-export type UserDataResultMessage = z.infer<typeof UserDataResultMessage>;
-
-/** Nothing can be shown yet: the words say why. */
-export const ProblemMessage = z.object({ type: z.literal('problem'), text: z.string() });
-
-export const ToWebview = z.discriminatedUnion('type', [SnapshotMessage, UserDataResultMessage, ProblemMessage]);
-export type ToWebview = z.infer<typeof ToWebview>;
-
-const Key = z.string().min(1).max(256);
-const Value = z.string().max(65_536);
+export type ToWebview = DetailsMessage | UserDataResultMessage;
 
 export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('setUserData'), requestId: z.number().int(), key: Key, value: Value }),
-  z.object({ type: z.literal('deleteUserData'), requestId: z.number().int(), key: Key }),
+  z.object({ type: z.literal('setUserData'), requestId: z.number().int(), key: UserDataKey, value: UserDataValue }),
+  z.object({ type: z.literal('deleteUserData'), requestId: z.number().int(), key: UserDataKey }),
   z.object({ type: z.literal('copy'), text: z.string().max(10_000_000) }),
   z.object({ type: z.literal('refresh') }),
 ]);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { JetStreamClient } from '../../src/api/client';
 import { HttpTransport } from '../../src/api/httpTransport';
-import type { Destination } from '../../src/api/schemas';
+import { idKey, type Destination } from '../../src/api/schemas';
 import { arrange, formatFilter, parseFilter } from '../../src/model/filter';
 import { formatBytes, formatRate, formatRatePair, formatTimestamp } from '../../src/model/format';
 import { ServerHistory } from '../../src/model/history';
@@ -89,6 +89,7 @@ describe('DestinationStore', () => {
       const counting = {
         endpoint: transport.endpoint,
         close: () => transport.close(),
+        sentAs: (command: string) => transport.sentAs(command),
         call: async (...args: Parameters<HttpTransport['call']>) => {
           calls++;
           most = Math.max(most, ++inFlight);
@@ -146,25 +147,30 @@ describe('details panel source', () => {
       destinationAddress: 'seen-then-gone.example.com',
     });
     await store.refresh('lab');
-    const source = new DetailsSource(store, 'lab', d.destinationId, { notConfigured: '', gone: '' });
+    const source = new DetailsSource(store, 'lab', idKey(d.destinationId), { notConfigured: '', gone: '' });
     assert.equal((source.message() as { liveness: string }).liveness, 'live');
     await (await store.client('lab')).deleteDestination(d.destinationId);
     await store.refresh('lab');
-    const m = source.message() as { liveness: string; destination: { destinationAddress: string } };
+    const m = source.message() as unknown as { liveness: string; destination: { destinationAddress: string } };
     assert.equal(m.liveness, 'deleted');
     assert.equal(m.destination.destinationAddress, 'seen-then-gone.example.com');
   });
 });
 
 describe('RefreshScheduler', () => {
-  it('backs off after failures, at most twice the interval, and does not stretch for a slow network', async () => {
+  it('backs off exponentially up to 5 minutes, restarts it on a manual refresh, and does not stretch for a slow network', async () => {
     const { store } = storeFor([lab({ name: 'dead', url: 'http://127.0.0.1:9' }), lab()]);
     const scheduler = new RefreshScheduler(store, { intervalMs: 1000 });
-    await scheduler.refreshNow('dead');
-    assert.equal(scheduler.effectiveIntervalMs('dead'), 1000);
-    await scheduler.refreshNow('dead');
-    await scheduler.refreshNow('dead');
-    assert.equal(scheduler.effectiveIntervalMs('dead'), 2000);
+    const seen: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      await scheduler.refreshNow('dead');
+      seen.push(scheduler.effectiveIntervalMs('dead'));
+    }
+    assert.deepEqual(seen, [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000, 300000, 300000]);
+    const at = scheduler.nextTryAt('dead')!;
+    assert.ok(Math.abs(at - (Date.now() + 300_000)) < 2000, 'the row can say when the next try is');
+    await scheduler.refreshNow('dead', { manual: true });
+    assert.equal(scheduler.effectiveIntervalMs('dead'), 1000, 'a manual Refresh starts the backoff afresh');
 
     await sim.world.handle('sim.setFaults', { latencyMs: 300 }, ADMIN, false);
     try {
@@ -194,6 +200,9 @@ describe('RefreshScheduler', () => {
 
   it('polls by itself only while active', async () => {
     const { store, changes } = storeFor([lab()]);
+    // The first refresh of a process pays for compiling the schemas, and would stretch a 50 ms interval.
+    for (let i = 0; i < 3; i++) await store.refresh('lab');
+    changes.length = 0;
     const scheduler = new RefreshScheduler(store, { intervalMs: 50 });
     scheduler.setActive(true);
     await new Promise((r) => setTimeout(r, 400));

@@ -8,6 +8,7 @@ import {
   DESTINATION_FIELDS,
   Destination,
   HostAddress,
+  lanesOf,
   ServerInfo,
   TRANSFER_DEFAULTS_FIELDS,
   UserDataInput,
@@ -140,18 +141,34 @@ describe('Destination schema', () => {
     assert.match(describeIssue(r.error, list), /^item 2 \(id d2\), field sendRateMax: /);
   });
 
-  it('refuses states, timestamps and lanes that cannot be', () => {
+  it('refuses states, timestamps and ports that cannot be', () => {
     for (const [field, value] of [
       ['encryptedConnectionState', 'sleeping'],
-      ['snapshotTime', 1.5],
       ['snapshotTime', -1],
+      ['snapshotTime', '2026-01-01'],
       ['destinationPort', 70000],
-      ['priorityLanes', { a: 0.7, b: 0.7 }],
-      ['priorityLanes', { a: 0 }],
-      ['userData', { k: 1 }],
+      ['destinationId', ''],
+      ['userData', [1, 2]],
     ] as const) {
       assert.ok(!Destination.safeParse({ ...full(), [field]: value }).success, `${field} = ${JSON.stringify(value)}`);
     }
+  });
+
+  it('accepts the types the docs leave open: ids of either kind, a lastError code, no checkpoints, any userData value, any lanes shape', () => {
+    for (const [field, value] of [
+      ['destinationId', 7],
+      ['connectionId', 12],
+      ['lastDestinationServerId', 3],
+      ['lastError', 1042],
+      ['transferDefaults', { ...(full().transferDefaults as object), checkpointFrequencySeconds: null }],
+      ['userData', { count: 3, nested: { a: [1] }, flag: true, none: null }],
+      ['priorityLanes', [{ name: 'bulk', proportion: 0.5 }]],
+      ['priorityLanes', { a: 0.7, b: 0.7 }],
+    ] as const) {
+      assert.ok(Destination.safeParse({ ...full(), [field]: value }).success, `${field} = ${JSON.stringify(value)}`);
+    }
+    assert.deepEqual(lanesOf({ a: 0.25, b: 0.5 }), { a: 0.25, b: 0.5 });
+    assert.equal(lanesOf([{ name: 'bulk', proportion: 0.5 }]), undefined, 'an unknown lanes shape is shown raw, never as a bar');
   });
 
   it('reads server information, requiring what a client needs first', () => {

@@ -143,7 +143,11 @@ describe('errors: each code with its status', () => {
 
   test('PayloadTooLarge 413 over the body limit (default 1 MiB), and the server keeps serving', async () => {
     const small = await start({ bodyLimit: 1000 });
-    const pad = (n: number) => ({ destinationAddress: 'a.example', userData: { pad: 'x'.repeat(n) } });
+    // Many keys, each within the value limit, so that only the body's size is at stake.
+    const pad = (n: number) => ({
+      destinationAddress: 'a.example',
+      userData: Object.fromEntries(Array.from({ length: Math.ceil(n / 500) }, (_, i) => [`k${i}`, 'x'.repeat(Math.min(500, n - i * 500))])),
+    });
     await fails(small, 'PayloadTooLarge', 413, 'send.createDestination', pad(2000));
     await create(small, pad(900));
     const standard = await start();

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { idKey } from '../../src/api/schemas';
 import { JetStreamClient } from '../../src/api/client';
 import type { JetStreamApi } from '../../src/extension';
 import { destinationStatus } from '../../src/model/status';
@@ -78,7 +79,7 @@ describe('JetStream Destinations in VS Code', function () {
       const item = api.tree.getTreeItem(row);
       const d = state.destinations.get(row.destinationId)!;
       assert.equal(item.label, `${d.destinationAddress}:${d.destinationPort}`);
-      assert.equal((item.iconPath as vscode.ThemeIcon).id, expected[destinationStatus(d, state.newestSnapshotTime)]);
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, expected[destinationStatus(d, state.serverTime)]);
       assert.equal(item.command?.command, 'jetstream.openDetails');
       assert.ok(item.id && !item.id.includes('connected'), 'status never goes into an id');
     }
@@ -108,12 +109,12 @@ describe('JetStream Destinations in VS Code', function () {
   it('adds, edits and deletes userData through the commands, keeping the keys it did not touch', async () => {
     const d = await asDemo().createDestination({ destinationAddress: 'ud.example.com', userData: { keep: 'me', edit: 'old' } });
     await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
-    const target = { server: 'Lab', destinationId: d.destinationId };
+    const target = { server: 'Lab', destinationId: idKey(d.destinationId) };
     await vscode.commands.executeCommand('jetstream.addUserData', target, 'added', 'value with <b>markup</b>');
     await vscode.commands.executeCommand('jetstream.editUserData', { kind: 'userData', ...target, key: 'edit' }, 'new');
     await vscode.commands.executeCommand('jetstream.deleteUserData', { kind: 'userData', ...target, key: 'added' });
     assert.deepEqual((await asDemo().getDestination(d.destinationId)).userData, { keep: 'me', edit: 'new' });
-    const entries = children(api.tree.destinationNode('Lab', d.destinationId)) as UserDataNode[];
+    const entries = children(api.tree.destinationNode('Lab', idKey(d.destinationId))) as UserDataNode[];
     assert.deepEqual(
       entries.map((e) => {
         const item = api.tree.getTreeItem(e);
@@ -129,7 +130,7 @@ describe('JetStream Destinations in VS Code', function () {
   it('deletes a destination through the command', async () => {
     const d = await asDemo().createDestination({ destinationAddress: 'doomed.example.com' });
     await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
-    const node = api.tree.destinationNode('Lab', d.destinationId);
+    const node = api.tree.destinationNode('Lab', idKey(d.destinationId));
     await vscode.commands.executeCommand('jetstream.deleteDestination', node, [node], { confirm: false });
     await assert.rejects(asDemo().getDestination(d.destinationId), /no such destination/);
     assert.ok(!children(serverNode('Lab')).some((c) => c.kind === 'destination' && c.destinationId === d.destinationId));
@@ -232,7 +233,7 @@ describe('JetStream Destinations in VS Code', function () {
       const state = api.store.server('Lab')!;
       const shown = children(serverNode('Lab')).filter((c): c is DestinationNode => c.kind === 'destination');
       assert.ok(shown.length > 0, 'the seeded data has destinations in error');
-      assert.ok(shown.every((n) => destinationStatus(state.destinations.get(n.destinationId)!, state.newestSnapshotTime) === 'error'));
+      assert.ok(shown.every((n) => destinationStatus(state.destinations.get(n.destinationId)!, state.serverTime) === 'error'));
       assert.ok(shown.length < state.destinations.size);
     } finally {
       await vscode.commands.executeCommand('jetstream.clearFilter');

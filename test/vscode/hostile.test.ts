@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { idKey } from '../../src/api/schemas';
 import { JetStreamClient } from '../../src/api/client';
 import type { JetStreamApi } from '../../src/extension';
 import type { DestinationNode, Node } from '../../src/views/tree';
@@ -142,14 +143,14 @@ describe('hostile input, failed edits and secrets', function () {
       try {
         await vscode.commands.executeCommand(
           'jetstream.editUserData',
-          { kind: 'userData', server: 'Lab', destinationId: d.destinationId, key: 'note' },
+          { kind: 'userData', server: 'Lab', destinationId: idKey(d.destinationId), key: 'note' },
           'lost?',
         );
       } finally {
         await sim.world.handle('sim.setFaults', { errorRate: 0 }, { user: 'admin', password: 'admin' }, false);
       }
       await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
-      assert.deepEqual(api.store.destination('Lab', d.destinationId)?.userData, { note: 'true value' });
+      assert.deepEqual(api.store.destination('Lab', idKey(d.destinationId))?.userData, { note: 'true value' });
       assert.deepEqual((await demo().getDestination(d.destinationId)).userData, { note: 'true value' });
     });
 
@@ -159,12 +160,12 @@ describe('hostile input, failed edits and secrets', function () {
       await demo().deleteDestination(d.destinationId);
       await vscode.commands.executeCommand(
         'jetstream.editUserData',
-        { kind: 'userData', server: 'Lab', destinationId: d.destinationId, key: 'note' },
+        { kind: 'userData', server: 'Lab', destinationId: idKey(d.destinationId), key: 'note' },
         'y',
       );
       await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
       assert.ok(!(await demo().getDestinations()).some((x) => x.destinationAddress === 'gone.example.com'), 'nothing recreated');
-      assert.equal(api.store.destination('Lab', d.destinationId), undefined, 'the tree no longer lists it');
+      assert.equal(api.store.destination('Lab', idKey(d.destinationId)), undefined, 'the tree no longer lists it');
     });
   });
 

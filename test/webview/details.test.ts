@@ -77,6 +77,7 @@ function snapshot(d: Destination, over: Partial<SnapshotMessage> = {}): Snapshot
     type: 'snapshot',
     server: 'Lab',
     destination: d,
+    problems: [],
     status: 'connected',
     liveness: 'live',
     history: {
