@@ -6,6 +6,8 @@ export interface CallAuth {
   password?: string;
   /** An API token from createAPIToken; used instead of user and password. */
   token?: string;
+  /** A session id from the `auth` command; used instead of a token or a user and password. */
+  session?: string;
   /** Sends `JetStream-Superuser: true`. */
   superuser?: boolean;
 }
@@ -23,7 +25,8 @@ export async function postCommand(
   dispatcher?: Dispatcher,
 ): Promise<Answer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+  if (auth.session) headers.authorization = `Session ${auth.session}`;
+  else if (auth.token) headers.authorization = `Bearer ${auth.token}`;
   else if (auth.user !== undefined) {
     headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password ?? ''}`).toString('base64')}`;
   }

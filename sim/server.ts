@@ -77,6 +77,8 @@ async function serve(world: World, bodyLimit: number, req: IncomingMessage, res:
   if (req.method !== 'POST') {
     return sendError(res, new ApiError('InvalidRequest', `Use POST for /api/${command}`), { allow: 'POST' }, 405);
   }
+  const faulty = !command.startsWith('sim.');
+  if (faulty) world.countRequest();
   const request = await readBody(req, bodyLimit);
   if (request === undefined) return; // the client went away
   if (request === TOO_LARGE) {
@@ -93,7 +95,6 @@ async function serve(world: World, bodyLimit: number, req: IncomingMessage, res:
     return sendError(res, new ApiError('InvalidRequest', 'The request body must be a JSON object of named parameters'));
   }
 
-  const faulty = !command.startsWith('sim.');
   const { faults } = world;
   if (faulty && faults.latencyMs > 0) await delay(faults.latencyMs);
   // An injected 500 comes before the command runs; the other faults spoil the answer of a command that did run.
@@ -154,6 +155,8 @@ function credentials(header: string | undefined): Credentials {
     }
     case 'bearer':
       return value ? { token: value } : { invalid: 'Empty bearer token' };
+    case 'session':
+      return value ? { session: value } : { invalid: 'Empty session id' };
     default:
       return { invalid: `Unsupported authorization scheme '${scheme}'` };
   }

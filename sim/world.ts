@@ -113,8 +113,11 @@ export interface WorldOptions {
   now?: () => number;
 }
 
+/** A password or an API token: what a credential check (a Basic or Bearer header, the `auth` command) verifies. */
+type PasswordOrToken = { user: string; password: string } | { token: string };
+
 /** What the server parsed from the Authorization header. */
-export type Credentials = { user: string; password: string } | { token: string } | { invalid: string } | null;
+export type Credentials = PasswordOrToken | { session: string } | { invalid: string } | null;
 
 export interface Caller {
   user: string;
@@ -123,6 +126,27 @@ export interface Caller {
   /** The superuser view was asked for (header `JetStream-Superuser: true`), or the server has no auth. */
   seesAll: boolean;
   token: Token | null;
+  /** The session the caller signed in with (`Authorization: Session <id>`), if any. */
+  session: Session | null;
+}
+
+/** Credential statistics, so that tests can count logins (see sim.getStats). */
+export interface Stats {
+  /** Checks of a password or token per user name: an unknown token's under UNKNOWN_TOKEN. */
+  credentialAttempts: Record<string, { ok: number; failed: number }>;
+  /** Sessions opened by `auth`. */
+  sessions: number;
+  /** Requests for commands other than `sim.*`. */
+  requests: number;
+}
+const UNKNOWN_TOKEN = '(unknown token)';
+
+/** One login through the `auth` command: later requests name it instead of sending a password again. */
+interface Session {
+  user: string;
+  token: Token | null;
+  /** `superuser` was called on it: its calls see every owner's destinations. */
+  elevated: boolean;
 }
 
 interface User {
@@ -267,6 +291,17 @@ function command<S extends z.ZodType>(
 }
 
 const None = z.strictObject({});
+const AuthParams = z
+  .strictObject({ user: z.string().min(1).optional(), password: z.string().optional(), token: z.string().min(1).optional() })
+  .superRefine((p, ctx) => {
+    if (p.token !== undefined && (p.user !== undefined || p.password !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: "give either 'user' and 'password' or 'token'" });
+    } else if (p.token === undefined) {
+      if (p.user === undefined) ctx.addIssue({ code: 'custom', path: ['user'], message: "required (or give 'token')" });
+      if (p.password === undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: "required with 'user'" });
+    }
+  })
+  .transform((p): PasswordOrToken => (p.token !== undefined ? { token: p.token } : { user: p.user ?? '', password: p.password ?? '' }));
 const DestinationIdParams = z.strictObject({ destinationId: z.string().min(1) });
 
 export class World {
@@ -286,6 +321,10 @@ export class World {
   private readonly destinations = new Map<string, Rec>(); // by destinationId, in creation order
   private readonly byIdentity = new Map<string, Rec>(); // owner + address + port: idempotent create
   private readonly connections = new Map<string, Rec>(); // by connectionId
+  private readonly sessions = new Map<string, Session>(); // by session id
+  private readonly attempts = new Map<string, { ok: number; failed: number }>(); // by user name
+  private sessionsOpened = 0;
+  private requests = 0;
   private readonly commands: ReadonlyMap<string, Command>;
   private readonly serverName: string;
   private readonly stateFile: string | undefined;
@@ -322,13 +361,19 @@ export class World {
   handle(command: string, params: Record<string, unknown>, credentials: Credentials, wantsSuperuser: boolean): unknown {
     const cmd = this.commands.get(command);
     if (!cmd) throw new ApiError('UnknownCommand', `Unknown command '${command}'`);
-    const caller = cmd.access === 'public' ? null : this.authenticate(credentials, wantsSuperuser);
+    // Control commands are the test harness's own: like faults, credential statistics leave them out.
+    const caller = cmd.access === 'public' ? null : this.authenticate(credentials, wantsSuperuser, cmd.access !== 'control');
     if (cmd.access === 'control' && !caller?.superuser) {
       throw new ApiError('PermissionDenied', `'${command}' is a simulator control command for superusers only`);
     }
     const parsed = cmd.params.safeParse(params);
     if (!parsed.success) throw invalidParameter(parsed.error);
-    return cmd.run(caller ?? { user: 'anonymous', superuser: false, seesAll: false, token: null }, parsed.data);
+    return cmd.run(caller ?? { user: 'anonymous', superuser: false, seesAll: false, token: null, session: null }, parsed.data);
+  }
+
+  /** Counts one request for a command other than `sim.*` (the server calls it before faults, so injected failures count too). */
+  countRequest(): void {
+    this.requests++;
   }
 
   /** Takes the next snapshot: the clock moves, connections progress, connected destinations transfer. */
@@ -380,6 +425,8 @@ export class World {
   private defineCommands(): Map<string, Command> {
     return new Map<string, Command>([
       ['getServerInfo', command(None, () => this.serverInfo(), 'public')],
+      ['auth', command(AuthParams, (_, p) => this.signIn(p), 'public')],
+      ['superuser', command(None, (c) => this.elevate(c))],
       ['createAPIToken', command(None, (c) => this.createAPIToken(c))],
       ['send.getDestinations', command(None, (c) => this.destinationsJson(c))],
       ['send.getDestination', command(DestinationIdParams, (c, p) => this.json(this.visible(c, p.destinationId)))],
@@ -419,29 +466,74 @@ export class World {
         ),
       ],
       ['sim.expireToken', command(z.strictObject({ token: z.string().min(1) }), (_, p) => this.expireToken(p.token), 'control')],
+      ['sim.getStats', command(None, () => this.stats(), 'control')],
+      ['sim.resetStats', command(None, () => this.resetStats(), 'control')],
+      ['sim.dropSessions', command(None, () => this.dropSessions(), 'control')],
     ]);
   }
 
-  private authenticate(credentials: Credentials, wantsSuperuser: boolean): Caller {
-    if (!this.authRequired) return { user: 'anonymous', superuser: true, seesAll: true, token: null };
+  private authenticate(credentials: Credentials, wantsSuperuser: boolean, counted: boolean): Caller {
+    if (!this.authRequired) return { user: 'anonymous', superuser: true, seesAll: true, token: null, session: null };
     if (!credentials) throw new ApiError('AuthRequired', 'This server requires a user and password or an API token');
     if ('invalid' in credentials) throw new ApiError('AuthFailed', credentials.invalid);
-    let user: User | undefined;
-    let token: Token | null = null;
-    if ('token' in credentials) {
-      token = this.tokens.get(credentials.token) ?? null;
-      if (!token) throw new ApiError('AuthFailed', 'Unknown API token');
-      if (token.expiresAt !== null && token.expiresAt <= this.now()) {
-        throw new ApiError('AuthFailed', `API token ${token.id} expired at ${new Date(token.expiresAt / 1000).toISOString()}`);
-      }
-      user = this.users.get(token.user);
+    let login: { user: User; token: Token | null; session: Session | null };
+    if ('session' in credentials) {
+      // A session is one login: its requests are not checked (nor counted) again.
+      const session = this.sessions.get(credentials.session);
+      const user = session && this.users.get(session.user);
+      if (!session || !user) throw new ApiError('AuthRequired', 'Session expired or unknown; sign in again');
+      login = { user, token: session.token, session };
     } else {
-      user = this.users.get(credentials.user);
-      if (user?.password !== credentials.password) throw new ApiError('AuthFailed', 'Wrong user name or password');
+      login = { ...this.check(credentials, counted), session: null };
     }
-    if (!user) throw new ApiError('AuthFailed', 'The API token belongs to a user that no longer exists');
+    const { user, token, session } = login;
     if (wantsSuperuser && !user.superuser) throw new ApiError('PermissionDenied', `User '${user.name}' is not a superuser`);
-    return { user: user.name, superuser: user.superuser, seesAll: wantsSuperuser, token };
+    return { user: user.name, superuser: user.superuser, seesAll: wantsSuperuser || (session?.elevated ?? false), token, session };
+  }
+
+  /** Checks a password or an API token; each check is one credential attempt of the user it names, when `counted`. */
+  private check(credentials: PasswordOrToken, counted: boolean): { user: User; token: Token | null } {
+    const login = this.verify(credentials);
+    if (counted) {
+      const name = 'token' in credentials ? (this.tokens.get(credentials.token)?.user ?? UNKNOWN_TOKEN) : credentials.user;
+      const attempts = this.attempts.get(name) ?? { ok: 0, failed: 0 };
+      attempts[login instanceof ApiError ? 'failed' : 'ok']++;
+      this.attempts.set(name, attempts);
+    }
+    if (login instanceof ApiError) throw login;
+    return login;
+  }
+
+  private verify(credentials: PasswordOrToken): { user: User; token: Token | null } | ApiError {
+    if ('token' in credentials) {
+      const token = this.tokens.get(credentials.token);
+      if (!token) return new ApiError('AuthFailed', 'Unknown API token');
+      if (token.expiresAt !== null && token.expiresAt <= this.now()) {
+        return new ApiError('AuthFailed', `API token ${token.id} expired at ${new Date(token.expiresAt / 1000).toISOString()}`);
+      }
+      const user = this.users.get(token.user);
+      return user ? { user, token } : new ApiError('AuthFailed', 'The API token belongs to a user that no longer exists');
+    }
+    const user = this.users.get(credentials.user);
+    return user?.password === credentials.password ? { user, token: null } : new ApiError('AuthFailed', 'Wrong user name or password');
+  }
+
+  /** The `auth` command: the same check as a Basic or Bearer header, then a session that later requests name. */
+  private signIn(credentials: PasswordOrToken): { session: string } {
+    const caller = this.authenticate(credentials, false, true);
+    const id = randomBytes(18).toString('base64url');
+    this.sessions.set(id, { user: caller.user, token: caller.token, elevated: false });
+    this.sessionsOpened++;
+    return { session: id };
+  }
+
+  /** The `superuser` command: elevates the caller's session, as the vendor's `superuser()` does. */
+  private elevate(caller: Caller): null {
+    if (!this.authRequired) return null; // without auth every caller sees everything already
+    if (!caller.session) throw new ApiError('PermissionDenied', "'superuser' elevates a session: sign in with 'auth' first");
+    if (!caller.superuser) throw new ApiError('PermissionDenied', `User '${caller.user}' is not a superuser`);
+    caller.session.elevated = true;
+    return null;
   }
 
   private createAPIToken(caller: Caller) {
@@ -692,6 +784,7 @@ export class World {
 
   private restart() {
     this.serverId = randomUUID();
+    this.sessions.clear();
     for (const rec of this.destinations.values()) this.disconnect(rec);
     return this.serverInfo();
   }
@@ -709,6 +802,27 @@ export class World {
     if (!token) throw new ApiError('NotFound', `No API token '${secretOrId}'`);
     token.expiresAt = this.now() - 1;
     this.changed();
+    return null;
+  }
+
+  private stats(): Stats {
+    return {
+      credentialAttempts: Object.fromEntries([...this.attempts].map(([name, n]) => [name, { ...n }])),
+      sessions: this.sessionsOpened,
+      requests: this.requests,
+    };
+  }
+
+  private resetStats(): null {
+    this.attempts.clear();
+    this.sessionsOpened = 0;
+    this.requests = 0;
+    return null;
+  }
+
+  /** Every open session ends, as when the server restarts: their next request gets AuthRequired. */
+  private dropSessions(): null {
+    this.sessions.clear();
     return null;
   }
 
