@@ -3,6 +3,7 @@
  * Nothing here talks to a server directly: commands call the client, the store announces changes.
  */
 import * as vscode from 'vscode';
+import { registerCompatibilityCommands } from './commands/compat';
 import { registerDestinationCommands } from './commands/destinations';
 import type { Services } from './commands/services';
 import { registerServerCommands } from './commands/servers';
@@ -15,6 +16,7 @@ import { DestinationStore } from './model/store';
 import { ServerSecrets } from './secrets';
 import { affectsPolling, affectsProfiles, autoRefresh, readProfiles, refreshIntervalMs, requestTimeoutMs } from './settings';
 import { registerDetailsPanels } from './views/detailsPanel';
+import { ReportDocuments } from './views/reportDocument';
 import { ServerStatusBar } from './views/statusBar';
 import { DestinationsTreeProvider, type Node } from './views/tree';
 
@@ -46,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     canSelectMany: true,
   });
   const demo = new DemoServer(context.extensionPath, log);
+  const reports = new ReportDocuments();
 
   const updateView = () => {
     const parsed = parseFilter(context.globalState.get<string>(FILTER_KEY, ''));
@@ -101,6 +104,8 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     ...registerDestinationCommands(services),
     ...registerUserDataCommands(services),
     ...registerViewCommands(services),
+    reports,
+    ...registerCompatibilityCommands(services, reports),
     ...panels.disposables,
   );
   return { store, scheduler, tree, treeView, logUri: context.logUri };

@@ -17,9 +17,19 @@ export class ServerSecrets {
     private readonly profiles: () => readonly ServerProfile[],
   ) {}
 
-  /** Fires with a profile's name when its stored secret changed, in this window or another. */
+  /** The stored text of each key as this window last read or wrote it. */
+  private readonly known = new Map<string, string | undefined>();
+
+  /**
+   * Fires with a profile's name when its stored secret became different from what this window knows:
+   * another window signed in. This window's own Sign In does not fire it, so a password refused just
+   * now is not tried a second time because it was stored.
+   */
   onDidChange(listener: (profile: string) => void): vscode.Disposable {
-    return this.storage.onDidChange((e) => {
+    return this.storage.onDidChange(async (e) => {
+      const raw = await this.storage.get(e.key);
+      if (this.known.has(e.key) && this.known.get(e.key) === raw) return;
+      this.known.set(e.key, raw);
       for (const p of this.profiles()) if (this.key(p) === e.key) listener(p.name);
     });
   }
@@ -34,7 +44,9 @@ export class ServerSecrets {
   }
 
   async get(profile: ServerProfile): Promise<Secret | undefined> {
-    const raw = await this.storage.get(this.key(profile));
+    const key = this.key(profile);
+    const raw = await this.storage.get(key);
+    this.known.set(key, raw);
     if (!raw) return undefined;
     try {
       const parsed = JSON.parse(raw) as Secret;
@@ -45,10 +57,13 @@ export class ServerSecrets {
   }
 
   store(profile: ServerProfile, secret: Secret): Thenable<void> {
-    return this.storage.store(this.key(profile), JSON.stringify(secret));
+    const raw = JSON.stringify(secret);
+    this.known.set(this.key(profile), raw);
+    return this.storage.store(this.key(profile), raw);
   }
 
   delete(profile: ServerProfile): Thenable<void> {
+    this.known.set(this.key(profile), undefined);
     return this.storage.delete(this.key(profile));
   }
 

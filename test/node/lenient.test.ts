@@ -10,42 +10,7 @@ import { bounded, boundedJson, valueText } from '../../src/model/bounded';
 import { fieldProblems } from '../../src/model/details';
 import { ServerHistory } from '../../src/model/history';
 import { destinationStatus } from '../../src/model/status';
-
-const T = 1_700_000_000_000_000;
-
-function record(i: number, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    connectionId: null,
-    destinationAddress: `rx-${i}.example.com`,
-    destinationId: `d-${i}`,
-    destinationIP: null,
-    destinationPort: 8886,
-    destinationPublicKey: null,
-    encryptedConnectionState: 'connected',
-    encryptionEnabled: true,
-    lastDestinationServerId: null,
-    lastDestinationServerUid: null,
-    lastError: null,
-    lastErrorMessage: null,
-    lastRecvTime: null,
-    lastSendTime: null,
-    numTransfersQueued: 0,
-    owner: 'demo',
-    relayIP: null,
-    relayPort: null,
-    roundTripTimeMs: 12,
-    senderIP: null,
-    senderPort: null,
-    sendRateAverage: 100,
-    sendRateMax: 1000,
-    snapshotTime: T,
-    socketRecvBufferSize: 0,
-    socketSendBufferSize: 0,
-    transferDefaults: { checkpointFrequencySeconds: 30, priority: 1, transferFlags: 0 },
-    userData: {},
-    ...over,
-  };
-}
+import { record, T } from '../fixtures/records';
 
 const ctx = { server: 'lab', command: 'send.getDestinations' };
 const check = (raw: unknown, previous?: ReadonlyMap<string, ListedDestination>) => checkDestinationList(raw, previous, ctx);

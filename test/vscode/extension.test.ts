@@ -205,7 +205,7 @@ describe('JetStream Destinations in VS Code', function () {
     await vscode.commands.executeCommand('jetstream.signIn', { server: 'Refused' }, { password: 'not-bobs' });
     const problem = (await until('problem row', () => children(serverNode('Refused')).find((c) => c.kind === 'problem'))) as ProblemNode;
     const item = api.tree.getTreeItem(problem);
-    assert.equal(item.label, 'Sign-in refused');
+    assert.equal(item.label, 'Password refused: sign in to try again');
     assert.equal(item.description, "Server 'Refused' refused the password for user bob.");
     assert.equal(item.command?.command, 'jetstream.signIn');
     await vscode.commands.executeCommand('jetstream.signIn', { server: 'Refused' }, { password: 'bob' });
@@ -220,7 +220,7 @@ describe('JetStream Destinations in VS Code', function () {
     await vscode.commands.executeCommand('jetstream.refresh');
     const problem = children(serverNode('Dead')).find((c) => c.kind === 'problem')!;
     const item = api.tree.getTreeItem(problem);
-    assert.equal(item.label, 'Server unreachable');
+    assert.match(String(item.label), /^Server unreachable · next try \d\d:\d\d:\d\d$/, 'says when it is tried again');
     assert.match(String(item.description), /Cannot reach server 'Dead' at http:\/\/127\.0\.0\.1:9: the connection was refused/);
     assert.equal(item.command?.command, 'jetstream.refresh');
     assert.ok(children(serverNode('Lab')).some((c) => c.kind === 'destination'));
