@@ -53,7 +53,7 @@ export async function pickDestination(s: Services, target?: Target): Promise<{ s
   const state = s.store.server(server);
   if (!state?.destinations.size) await s.scheduler.refreshNow(server);
   const items = [...(s.store.server(server)?.destinations.values() ?? [])].map((d) => ({
-    label: destinationLabel(d),
+    label: destinationLabel(d, s.store.server(server)?.redact),
     description: d.owner ?? '',
     detail: idKey(d.destinationId),
     destinationId: idKey(d.destinationId),

@@ -22,10 +22,12 @@ export const STATUS_ICONS: Readonly<Record<DestinationStatus, { icon: string; co
 /** Longest text a row shows of a server string; tooltips show more, the details panel everything. */
 export const MAX_ROW_TEXT = 200;
 
-/** The row's label: address and port, cut to what a row can show. */
-export function destinationLabel(d: ListedDestination): string {
-  if (d.problem && !d.destinationAddress) return `unreadable destination (${truncate(String(d.destinationId), 60)})`;
-  return `${truncate(d.destinationAddress, MAX_ROW_TEXT)}:${d.destinationPort}`;
+const asIs: Redact = (text) => text;
+
+/** The row's label: address and port, cut to what a row can show, the profile's secrets removed. */
+export function destinationLabel(d: ListedDestination, redact: Redact = asIs): string {
+  if (d.problem && !d.destinationAddress) return `unreadable destination (${redact(truncate(String(d.destinationId), 60))})`;
+  return `${redact(truncate(d.destinationAddress, MAX_ROW_TEXT))}:${d.destinationPort}`;
 }
 
 /** The error a destination reports, in the server's words with the profile's secrets removed. */
@@ -36,15 +38,15 @@ export function destinationError(d: ListedDestination, redact: Redact): string {
 
 export function describeDestination(d: ListedDestination, status: DestinationStatus, redact: Redact): string {
   const queue = d.numTransfersQueued ? ` · ${formatCount(d.numTransfersQueued)} queued` : '';
-  if (status === 'invalid') return `unexpected data: ${truncate(d.problem ?? '', 120)}`;
+  if (status === 'invalid') return `unexpected data: ${redact(truncate(d.problem ?? '', 120))}`;
   if (status === 'error') return `${truncate(destinationError(d, redact), 80)}${queue}`;
   if (status === 'connected') return `${formatRatePair(d.sendRateAverage, d.sendRateMax)}${queue}`;
   return `${STATUS_LABELS[status].toLowerCase()} · max ${formatRate(d.sendRateMax)}${queue}`;
 }
 
 /** A userData value as a row shows it: text as it is, other JSON as JSON. */
-export function userDataText(value: unknown, max = MAX_ROW_TEXT): string {
-  return valueText(value, max);
+export function userDataText(value: unknown, max = MAX_ROW_TEXT, redact: Redact = asIs): string {
+  return redact(valueText(value, max));
 }
 
 /** What fixes a server's error: the problem row's click and inline action. */

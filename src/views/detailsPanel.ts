@@ -67,7 +67,7 @@ class DetailsPanel {
       gone: vscode.l10n.t("This destination no longer exists on server '{0}'.", server),
     });
     const d = s.store.destination(server, destinationId);
-    const title = d ? destinationLabel(d) : destinationId;
+    const title = d ? destinationLabel(d, s.store.server(server)?.redact) : destinationId;
     const roots = [vscode.Uri.joinPath(s.context.extensionUri, 'dist'), vscode.Uri.joinPath(s.context.extensionUri, 'media')];
     this.panel =
       existing ??

@@ -68,6 +68,9 @@ export function statusIcon(status: DestinationStatus): vscode.ThemeIcon {
   return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
 }
 
+/** For text of our own (the profile, our messages): a user named like the password is not starred out. */
+const asIs: Redact = (text) => text;
+
 /** Tree ids that stay apart for any server name, destination id and userData key (JSON, not a joined path). */
 function nodeId(...parts: string[]): string {
   return JSON.stringify(parts);
@@ -254,31 +257,32 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     md.appendMarkdown('**');
     md.appendText(server);
     md.appendMarkdown('**\n\n');
-    line(md, 'Where', p.transport === 'cli' ? `${p.host}:${p.port ?? 8886} (console API)` : (p.url ?? ''));
-    line(md, 'User', p.user ? `${p.user}${p.superuser ? ' (superuser view)' : ''}` : 'none (server needs no sign-in)');
-    if (sendsCredentialsInClear(p)) line(md, 'Warning', 'the password or token travels unencrypted (http:// to another machine)');
+    line(md, 'Where', asIs, p.transport === 'cli' ? `${p.host}:${p.port ?? 8886} (console API)` : (p.url ?? ''));
+    line(md, 'User', asIs, p.user ? `${p.user}${p.superuser ? ' (superuser view)' : ''}` : 'none (server needs no sign-in)');
+    if (sendsCredentialsInClear(p)) line(md, 'Warning', asIs, 'the password or token travels unencrypted (http:// to another machine)');
     if (info) {
-      line(md, 'Version', `${info.version} (API ${info.apiVersion})`);
-      if (info.serverName) line(md, 'Server name', info.serverName);
-      if (info.serverId !== undefined) line(md, 'Server id', String(info.serverId));
+      line(md, 'Version', state.redact, `${info.version} (API ${info.apiVersion})`);
+      if (info.serverName) line(md, 'Server name', state.redact, info.serverName);
+      if (info.serverId !== undefined) line(md, 'Server id', state.redact, String(info.serverId));
     }
-    line(md, 'Destinations', formatCount(count));
+    line(md, 'Destinations', asIs, formatCount(count));
     if (state.anomalies)
-      line(md, 'Unreadable', `${formatCount(state.anomalies)} destinations sent data of an unexpected shape (marked with a warning)`);
+      line(md, 'Unreadable', asIs, `${formatCount(state.anomalies)} destinations sent data of an unexpected shape (marked with a warning)`);
     if (state.duplicates)
-      line(md, 'Repeated ids', `${formatCount(state.duplicates)} records repeated the id of another and are shown once`);
+      line(md, 'Repeated ids', asIs, `${formatCount(state.duplicates)} records repeated the id of another and are shown once`);
     line(
       md,
       'Refresh',
+      asIs,
       state.phase === 'ok'
         ? `every ${interval / 1000} s (last took ${state.lastRefreshMs} ms)`
         : state.credentialsRefused
           ? 'paused until you sign in'
           : this.failureWords(server, state),
     );
-    if (state.error) line(md, 'Problem', state.error.message);
+    if (state.error) line(md, 'Problem', asIs, state.error.message);
     if (state.error?.details.serverMessage && !state.error.message.includes(state.error.details.serverMessage))
-      line(md, 'The server said', state.error.details.serverMessage);
+      line(md, 'The server said', asIs, state.error.details.serverMessage);
     item.tooltip = md;
     item.contextValue = `server${p.superuser ? ' superuser' : ''}${state.phase === 'ok' ? ' reachable' : ''}`;
     return item;
@@ -338,7 +342,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   private destinationItem(node: DestinationNode): vscode.TreeItem {
     const state = this.store.server(node.server);
     const d = state?.destinations.get(node.destinationId);
-    const item = new vscode.TreeItem(d ? destinationLabel(d) : truncate(node.destinationId, MAX_ROW_TEXT));
+    const item = new vscode.TreeItem(d ? destinationLabel(d, state?.redact) : truncate(node.destinationId, MAX_ROW_TEXT));
     item.id = nodeId('d', node.server, node.destinationId);
     if (!d || !state) return item;
     const status = destinationStatus(d, state.serverTime);
@@ -354,13 +358,14 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   }
 
   private userDataItem(node: UserDataNode): vscode.TreeItem {
+    const redact = this.store.server(node.server)?.redact ?? ((t: string) => t);
     const userData = this.store.destination(node.server, node.destinationId)?.userData;
     const value = userData && Object.hasOwn(userData, node.key) ? userData[node.key] : '';
     const text = typeof value === 'string';
-    const item = new vscode.TreeItem(truncate(node.key, MAX_ROW_TEXT));
+    const item = new vscode.TreeItem(redact(truncate(node.key, MAX_ROW_TEXT)));
     item.id = nodeId('u', node.server, node.destinationId, node.key);
-    item.description = userDataText(value);
-    item.tooltip = `${truncate(node.key, 1000)} = ${userDataText(value, 4000)}${text ? '' : `\n\n${vscode.l10n.t('Not text: this value can be read here but not edited.')}`}`;
+    item.description = userDataText(value, MAX_ROW_TEXT, redact);
+    item.tooltip = `${redact(truncate(node.key, 1000))} = ${userDataText(value, 4000, redact)}${text ? '' : `\n\n${vscode.l10n.t('Not text: this value can be read here but not edited.')}`}`;
     item.iconPath = new vscode.ThemeIcon(text ? 'symbol-key' : 'symbol-object');
     item.contextValue = text ? 'userData' : 'userData readonly';
     return item;
@@ -452,9 +457,9 @@ function clockTime(ms: number): string {
   return `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
 }
 
-function line(md: vscode.MarkdownString, label: string, value: string): void {
+function line(md: vscode.MarkdownString, label: string, redact: Redact, value: string): void {
   md.appendMarkdown(`${label}: `);
-  md.appendText(truncate(value, 500));
+  md.appendText(redact(truncate(value, 500)));
   md.appendMarkdown('  \n');
 }
 
@@ -464,21 +469,21 @@ export function destinationTooltip(d: ListedDestination, status: DestinationStat
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**');
-  md.appendText(destinationLabel(d));
+  md.appendText(destinationLabel(d, redact));
   md.appendMarkdown('**\n\n');
-  line(md, 'Status', STATUS_LABELS[status]);
-  if (d.problem) line(md, 'Unexpected data', `${d.problem} (the details panel shows the record as sent)`);
+  line(md, 'Status', redact, STATUS_LABELS[status]);
+  if (d.problem) line(md, 'Unexpected data', redact, `${d.problem} (the details panel shows the record as sent)`);
   if (status === 'error') {
     const code = d.lastError === null || d.lastError === undefined ? '' : redact(String(d.lastError));
-    line(md, 'Last error', `${code}${d.lastErrorMessage ? `${code ? ': ' : ''}${destinationError(d, redact)}` : ''}`);
+    line(md, 'Last error', redact, `${code}${d.lastErrorMessage ? `${code ? ': ' : ''}${destinationError(d, redact)}` : ''}`);
   }
-  line(md, 'Send rate', `${formatRate(d.sendRateAverage)} of ${formatRate(d.sendRateMax)}`);
-  line(md, 'Round trip', d.roundTripTimeMs === null ? '—' : `${d.roundTripTimeMs} ms`);
-  line(md, 'Queued transfers', formatCount(d.numTransfersQueued));
-  line(md, 'Encryption', d.encryptionEnabled ? 'enabled' : 'off');
-  if (d.relayIP) line(md, 'Relay', `${d.relayIP}:${d.relayPort ?? ''}`);
-  if (d.owner) line(md, 'Owner', d.owner);
-  line(md, 'Last send', formatTimestamp(d.lastSendTime));
-  line(md, 'Destination ID', idKey(d.destinationId));
+  line(md, 'Send rate', redact, `${formatRate(d.sendRateAverage)} of ${formatRate(d.sendRateMax)}`);
+  line(md, 'Round trip', redact, d.roundTripTimeMs === null ? '—' : `${d.roundTripTimeMs} ms`);
+  line(md, 'Queued transfers', redact, formatCount(d.numTransfersQueued));
+  line(md, 'Encryption', redact, d.encryptionEnabled ? 'enabled' : 'off');
+  if (d.relayIP) line(md, 'Relay', redact, `${d.relayIP}:${d.relayPort ?? ''}`);
+  if (d.owner) line(md, 'Owner', redact, d.owner);
+  line(md, 'Last send', redact, formatTimestamp(d.lastSendTime));
+  line(md, 'Destination ID', redact, idKey(d.destinationId));
   return md;
 }

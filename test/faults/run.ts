@@ -6,7 +6,10 @@
  * survivable data), no other server is disturbed, the tree never flickers to empty, the details panel
  * keeps its destination, and polling recovers within two intervals of the fault ending.
  *
- * usage: node dist/faults.js [--soak-seconds N]   Last line: `N faults injected, N survived`.
+ * Beside them, what real servers do that the simulator does not (realServers.ts): a refused password
+ * polled for a minute, consoles timing out, servers and consoles echoing the secret.
+ *
+ * usage: node dist/faults.js [--soak-seconds N] [--refused-seconds N]   Last line: `N faults injected, N survived`.
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -20,21 +23,14 @@ import { RefreshScheduler } from '../../src/model/scheduler';
 import { DestinationStore } from '../../src/model/store';
 import { DestinationsTreeProvider } from '../../src/views/tree';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/server';
+import { consoleTimeoutRow, echoedSecretRow, refusedPasswordRows, type Row } from './realServers';
 
-const { values: opts } = parseArgs({ options: { 'soak-seconds': { type: 'string', default: '30' } } });
+const { values: opts } = parseArgs({
+  options: { 'soak-seconds': { type: 'string', default: '30' }, 'refused-seconds': { type: 'string', default: '60' } },
+});
 const INTERVAL_MS = 200;
 const TIMEOUT_MS = 1000;
 const ADMIN = { user: 'admin', password: 'admin' };
-
-interface Row {
-  fault: string;
-  server: string;
-  expected: string;
-  seen: string;
-  recoveryMs: number | null;
-  limitMs: number;
-  problems: string[];
-}
 
 const problems: string[] = [];
 let unhandled = 0;
@@ -59,6 +55,8 @@ function freePort(): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // A minute of polling a server that refused the password, beside everything else.
+  const refused = refusedPasswordRows(Number(opts['refused-seconds']));
   const port = await freePort();
   const simOptions: SimulatorOptions = {
     port,
@@ -160,13 +158,18 @@ async function main(): Promise<void> {
   interface Fault {
     name: string;
     server: string;
-    /** The error code the server should show, or 'keeps working' for data the extension can take. */
+    /** The error code the server should show, 'keeps working' for data the extension can take, 'records marked' for records it cannot read. */
     expected: string;
     inject(): Promise<void>;
     clear(): Promise<void>;
     /** Time a request already in flight may still take after the fault ends. */
     inFlightMs?: number;
   }
+  /** What Sign In does once the new secret is stored. */
+  const signIn = (name: string) => {
+    store.credentialsChanged(name);
+    void scheduler.refreshNow(name, { manual: true });
+  };
   const faults: Fault[] = [
     {
       name: 'latency beyond the timeout',
@@ -181,7 +184,7 @@ async function main(): Promise<void> {
         ['HTTP 500 on every call', 'errorRate', 1, 'ServerError'],
         ['connection reset mid-body', 'resetRate', 1, 'Unreachable'],
         ['truncated JSON', 'truncateRate', 1, 'InvalidResponse'],
-        ['JSON that breaks the schema', 'schemaRate', 1, 'InvalidResponse'],
+        ['JSON that breaks the schema', 'schemaRate', 1, 'records marked'],
         ['50 MB body', 'hugeBodyBytes', 50 * 2 ** 20, 'keeps working'],
       ] as const
     ).map(([name, field, value, expected]) => ({
@@ -213,8 +216,12 @@ async function main(): Promise<void> {
       server: 'faulty',
       expected: 'AuthFailed',
       inject: () => call('sim.setPassword', { user: 'demo', password: 'changed-elsewhere' }).then(() => undefined),
-      // The fault ends when the old password works again (the user signs in with it).
-      clear: () => call('sim.setPassword', { user: 'demo', password: 'demo' }).then(() => undefined),
+      // The fault ends when the old password works again and the user signs in with it: a refused
+      // password is never tried again by itself.
+      clear: async () => {
+        await call('sim.setPassword', { user: 'demo', password: 'demo' });
+        signIn('faulty');
+      },
     },
     {
       name: 'API token expired',
@@ -224,7 +231,7 @@ async function main(): Promise<void> {
       // The user signs in with a new token.
       clear: async () => {
         token = await newToken();
-        store.forgetClient('token');
+        signIn('token');
       },
     },
   ];
@@ -247,6 +254,11 @@ async function main(): Promise<void> {
       await refreshes(fault.server, 3, 30_000);
       row.seen = state().phase === 'ok' ? 'kept working' : `${state().error?.code}`;
       if (state().phase !== 'ok') row.problems.push(`expected to keep working, got ${state().error?.message}`);
+    } else if (fault.expected === 'records marked') {
+      // Records that do not fit are shown as such; they never blank the server.
+      const marked = await waitFor(() => state().phase === 'ok' && state().anomalies > 0, TIMEOUT_MS + INTERVAL_MS * 10);
+      row.seen = `${state().anomalies} of ${state().destinations.size} records marked unreadable, ${state().phase}`;
+      if (!marked) row.problems.push(`expected unreadable records marked, saw ${row.seen}`);
     } else {
       const shown = await waitFor(() => state().phase === 'error' && state().error?.code === fault.expected, TIMEOUT_MS + INTERVAL_MS * 10);
       row.seen = state().error ? `${state().error!.code}: ${state().error!.message}` : state().phase;
@@ -256,12 +268,13 @@ async function main(): Promise<void> {
     await fault.clear();
     // Two intervals of the possibly backed-off schedule, a refresh's own time, and any request in flight.
     row.limitMs = 2 * scheduler.effectiveIntervalMs(fault.server) + (fault.inFlightMs ?? 0) + 250;
-    const recovered = await waitFor(() => state().phase === 'ok', row.limitMs + 5_000);
+    const recovered = await waitFor(() => state().phase === 'ok' && state().anomalies === 0, row.limitMs + 5_000);
     row.recoveryMs = recovered ? Date.now() - ended : null;
     if (!recovered) row.problems.push('did not recover');
     else if (row.recoveryMs! > row.limitMs) row.problems.push(`recovered after ${row.recoveryMs} ms, over ${row.limitMs} ms`);
-    // A slow answer stretches the interval for a while: start the next fault from the normal pace.
-    await waitFor(() => scheduler.effectiveIntervalMs(fault.server) <= INTERVAL_MS * 2, 30_000);
+    // A slow answer stretches the interval for a while (of every server on that simulator): start the
+    // next fault from the normal pace.
+    await waitFor(() => profiles.every((p) => scheduler.effectiveIntervalMs(p.name) <= INTERVAL_MS * 2), 30_000);
   }
 
   // Soak: rate faults mixed at random, several at a time, for a bounded time.
@@ -305,6 +318,7 @@ async function main(): Promise<void> {
   else if (soak.recoveryMs! > soak.limitMs) soak.problems.push(`recovered after ${soak.recoveryMs} ms, over ${soak.limitMs} ms`);
   if (errorsSeen === 0) soak.problems.push('the soak injected nothing the store noticed');
   current = undefined;
+  rows.push(await consoleTimeoutRow(), await echoedSecretRow(), ...(await refused));
 
   scheduler.dispose();
   tree.dispose();
@@ -324,9 +338,10 @@ async function main(): Promise<void> {
     for (const p of r.problems) console.log(`    problem: ${p}`);
   }
   for (const p of problems) console.log(`problem outside any fault: ${p}`);
+  // A problem outside any fault (an unhandled rejection between rows) fails the run as one fault more.
   const failed = rows.length - survived + (problems.length ? 1 : 0);
   console.log(`\nunhandled rejections or exceptions: ${unhandled}`);
-  console.log(`${rows.length} faults injected, ${rows.length - failed < 0 ? 0 : survived} survived`);
+  console.log(`${rows.length} faults injected, ${Math.max(0, rows.length - failed)} survived`);
   process.exit(failed ? 1 : 0);
 }
 

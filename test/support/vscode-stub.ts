@@ -77,7 +77,19 @@ function noop(): unknown {
   });
 }
 
-export const window = noop() as Record<string, unknown>;
+/** What would have been shown as notifications, for checks that no secret reaches one. */
+export const notifications: string[] = [];
+const notify = (message: string) => {
+  notifications.push(message);
+  return Promise.resolve(undefined);
+};
+
+export const window = new Proxy(
+  { showErrorMessage: notify, showWarningMessage: notify, showInformationMessage: notify } as Record<string, unknown>,
+  {
+    get: (target, prop: string) => target[prop] ?? noop(),
+  },
+);
 export const workspace = noop() as Record<string, unknown>;
 export const commands = noop() as Record<string, unknown>;
 export const env = noop() as Record<string, unknown>;
