@@ -49,7 +49,22 @@ before(async () => {
     sendRateMax: 80000,
     userData: { keep: 'untouched', note: 'before' },
   });
-  codeServer = await startCodeServer({ settings: { 'jetstream.servers': [{ name: 'Demo', url: simUrl }] } });
+  // The destination the console test edits.
+  await api('send.createDestination', {
+    destinationAddress: 'console-edit.example.com',
+    destinationPort: 8886,
+    userData: { keep: 'untouched', ticket: 'before' },
+  });
+  const port = Number(new URL(simUrl).port);
+  codeServer = await startCodeServer({
+    settings: {
+      'jetstream.servers': [
+        { name: 'Demo', url: simUrl },
+        // The console as the vendor documents it (sim/python), on the same simulator.
+        { name: 'Console', transport: 'cli', host: '127.0.0.1', port, consolePath: path.join(root, 'sim/python/bin/jetstream') },
+      ],
+    },
+  });
   ({ page, close: browser } = await openBrowser(codeServer.url));
 });
 
@@ -80,9 +95,10 @@ describe('the JetStream view in VS Code', () => {
   });
 
   it('edits a userData value with the inline action; the server keeps every other key', async () => {
-    const row = treeRows(page, 'edit-me.example.com:8886');
+    // The Demo server's row (the Console server lists the same destination further down).
+    const row = treeRows(page, 'edit-me.example.com:8886').first();
     await row.locator('.monaco-tl-twistie').click();
-    const entry = treeRows(page, 'note');
+    const entry = treeRows(page, 'note').first();
     await entry.waitFor({ timeout: 10000 });
     await entry.hover();
     await entry.locator('.action-label[aria-label="Edit userData Entry"]').click();
@@ -100,11 +116,11 @@ describe('the JetStream view in VS Code', () => {
       await page.waitForTimeout(100);
     }
     assert.deepEqual(userData, expected);
-    await treeRows(page, 'after, from the tree').waitFor({ timeout: 5000 });
+    await treeRows(page, 'after, from the tree').first().waitFor({ timeout: 5000 });
   });
 
   it('opens the details panel from the tree and edits userData in it', async () => {
-    await treeRows(page, 'edit-me.example.com:8886').click();
+    await treeRows(page, 'edit-me.example.com:8886').first().click();
     await page.locator('.tabs-container .tab', { hasText: 'edit-me.example.com:8886' }).waitFor({ timeout: 20000 });
     const panel = webviewFrame(page);
     await panel.locator('[data-field="sendRateMax"]').filter({ hasText: '80 Mbit/s' }).waitFor({ timeout: 30000 });
@@ -116,6 +132,35 @@ describe('the JetStream view in VS Code', () => {
     assert.deepEqual(d.userData, { keep: 'untouched', note: 'after, from the panel' });
     await page.waitForTimeout(500);
     await screenshot(page, 'details-panel');
+  });
+
+  it('lists destinations through the console as the vendor documents it, and an inline edit there lands', async () => {
+    // The list only renders rows in view: fold the first server to see the second's.
+    await treeRows(page, 'Demo').first().locator('.monaco-tl-twistie').click();
+    await treeRows(page, 'Console').first().waitFor({ timeout: 20000 });
+    const row = treeRows(page, 'console-edit.example.com:8886');
+    await row.waitFor({ timeout: 30000 });
+    await row.locator('.monaco-tl-twistie').click();
+    const entry = treeRows(page, 'ticket');
+    await entry.waitFor({ timeout: 10000 });
+    await entry.hover();
+    await entry.locator('.action-label[aria-label="Edit userData Entry"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10000 });
+    await input.fill('after, over the console');
+    await page.keyboard.press('Enter');
+    let userData;
+    for (let i = 0; i < 100; i++) {
+      userData = (await api('send.getDestinations')).find((d) => d.destinationAddress === 'console-edit.example.com').userData;
+      if (userData.ticket === 'after, over the console') break;
+      await page.waitForTimeout(100);
+    }
+    assert.deepEqual(userData, { keep: 'untouched', ticket: 'after, over the console' });
+    await treeRows(page, 'after, over the console').waitFor({ timeout: 10000 });
+    await screenshot(page, 'console-route');
+    // Back as it was for the next test.
+    await treeRows(page, 'Console').first().locator('.monaco-tl-twistie').click();
+    await treeRows(page, 'Demo').first().locator('.monaco-tl-twistie').click();
   });
 
   it('adds a server through the guided Add Server flow, from the keyboard', async () => {
@@ -130,21 +175,22 @@ describe('the JetStream view in VS Code', () => {
     await answer('HTTP', '2/4');
     await answer(simUrl, '3/4');
     await answer('', '4/4');
-    // The list only renders rows in view: fold the first server to see the second.
+    // The list only renders rows in view: fold the servers above to see the new one.
     await treeRows(page, 'Demo').first().locator('.monaco-tl-twistie').click();
+    await treeRows(page, 'Console').first().locator('.monaco-tl-twistie').click();
     await treeRows(page, 'Second').waitFor({ timeout: 20000 });
     await treeRows(page, 'edit-me.example.com:8886').first().waitFor({ timeout: 20000 });
     await screenshot(page, 'added-server');
   });
 
-  it('counts both servers in the status bar', async () => {
+  it('counts every server in the status bar', async () => {
     const item = page.locator('.statusbar-item', { has: page.locator('.codicon-server') }).first();
     await item.waitFor({ timeout: 10000 });
     const counts = (await item.innerText()).match(/\d+/g).map(Number);
     assert.equal(
       counts.reduce((a, b) => a + b, 0),
-      2,
-      'connected, degraded and failing add up to the two servers',
+      3,
+      'connected, degraded and failing add up to the three servers',
     );
   });
 });
