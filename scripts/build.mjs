@@ -1,13 +1,16 @@
 // One esbuild bundle per entry: the extension host, the webview, the simulator, the console shim,
 // and the tests that run inside VS Code. `--dev` keeps bundles readable for debugging.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const dev = process.argv.includes('--dev');
 const root = path.resolve(import.meta.dirname, '..');
 const at = (p) => path.join(root, p);
 rmSync(at('dist'), { recursive: true, force: true });
+// The python transport runs this script next to the bundle (path.join(__dirname, 'jetstream_bridge.py')).
+mkdirSync(at('dist'), { recursive: true });
+copyFileSync(at('src/api/python/jetstream_bridge.py'), at('dist/jetstream_bridge.py'));
 
 const node = {
   bundle: true,

@@ -39,7 +39,7 @@ export class ServerSecrets {
    * edited to point elsewhere, or one of the same name pointing elsewhere, never gets it.
    */
   private key(profile: ServerProfile): string {
-    const where = profile.transport === 'cli' ? `${profile.host}:${profile.port ?? 8886}` : (profile.url ?? '');
+    const where = profile.transport === 'http' ? (profile.url ?? '') : `${profile.host}:${profile.port ?? 8886}`;
     return `${KEY_PREFIX}${JSON.stringify([profile.name, profile.transport, where, profile.user ?? ''])}`;
   }
 

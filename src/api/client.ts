@@ -9,6 +9,7 @@ import { describeIssue, unreadableAnswer } from './issues';
 import { CliTransport, type CliServerEndpoint } from './cliTransport';
 import { redactor, type Redact, type Secrets } from './redact';
 import { HttpTransport, type HttpServerEndpoint } from './httpTransport';
+import { PythonTransport, type PythonServerEndpoint } from './pythonTransport';
 import {
   Connection,
   CreateDestinationParams,
@@ -22,7 +23,10 @@ import {
 } from './schemas';
 import type { CallOptions, Params, Transport } from './transport';
 
-export type ClientEndpoint = ({ transport: 'http' } & HttpServerEndpoint) | ({ transport: 'cli' } & CliServerEndpoint);
+export type ClientEndpoint =
+  | ({ transport: 'http' } & HttpServerEndpoint)
+  | ({ transport: 'cli' } & CliServerEndpoint)
+  | ({ transport: 'python' } & PythonServerEndpoint);
 
 export class JetStreamClient {
   constructor(
@@ -35,7 +39,12 @@ export class JetStreamClient {
   }
 
   static create(endpoint: ClientEndpoint, defaults: CallOptions = {}): JetStreamClient {
-    const transport = endpoint.transport === 'cli' ? new CliTransport(endpoint) : new HttpTransport(endpoint);
+    const transport =
+      endpoint.transport === 'cli'
+        ? new CliTransport(endpoint)
+        : endpoint.transport === 'python'
+          ? new PythonTransport(endpoint)
+          : new HttpTransport(endpoint);
     return new JetStreamClient(endpoint.name, transport, defaults, endpoint);
   }
 

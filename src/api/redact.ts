@@ -32,7 +32,9 @@ function forms(s: Secrets): string[] {
     out.add(JSON.stringify(v).slice(1, -1));
   };
   add(s.token);
-  add(s.password);
+  // A password that is the user name says nothing the user name, shown everywhere, does not: starring
+  // it out would only garble every message that names the user (the demo's demo/demo).
+  if (s.password !== s.user) add(s.password);
   if (s.password) {
     const pair = `${s.user ?? ''}:${s.password}`;
     add(pair);

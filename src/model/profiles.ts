@@ -8,7 +8,7 @@ import type { ClientEndpoint } from '../api/client';
 export const ServerProfile = z
   .strictObject({
     name: z.string().trim().min(1, 'a server needs a name').max(100, 'a server name is at most 100 characters'),
-    transport: z.enum(['http', 'cli']).default('http'),
+    transport: z.enum(['http', 'cli', 'python']).default('http'),
     url: z
       .string()
       .url('not a URL')
@@ -20,10 +20,13 @@ export const ServerProfile = z
     superuser: z.boolean().default(false),
     ca: z.string().min(1).optional(),
     consolePath: z.string().min(1).optional(),
+    pythonPath: z.string().min(1).optional(),
+    pythonLibraryPath: z.string().min(1).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.transport === 'http' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'an http server needs a "url"' });
-    if (p.transport === 'cli' && !p.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'a cli server needs a "host"' });
+    if (p.transport !== 'http' && !p.host)
+      ctx.addIssue({ code: 'custom', path: ['host'], message: `a ${p.transport} server needs a "host"` });
   });
 export type ServerProfile = z.infer<typeof ServerProfile>;
 
@@ -73,9 +76,15 @@ export interface Secret {
 /** What the client needs to reach a profile's server, with its secret and CA text resolved. */
 export function clientEndpoint(profile: ServerProfile, secret: Secret, caText?: string): ClientEndpoint {
   const common = { name: profile.name, user: profile.user, superuser: profile.superuser, password: secret.password, token: secret.token };
-  return profile.transport === 'cli'
-    ? { transport: 'cli', ...common, host: profile.host ?? 'localhost', port: profile.port ?? 8886, consolePath: profile.consolePath }
-    : { transport: 'http', ...common, url: profile.url!, ca: caText };
+  const where = { host: profile.host ?? 'localhost', port: profile.port ?? 8886 };
+  switch (profile.transport) {
+    case 'cli':
+      return { transport: 'cli', ...common, ...where, consolePath: profile.consolePath };
+    case 'python':
+      return { transport: 'python', ...common, ...where, pythonPath: profile.pythonPath, pythonLibraryPath: profile.pythonLibraryPath };
+    default:
+      return { transport: 'http', ...common, url: profile.url!, ca: caText };
+  }
 }
 
 /** Whether a profile signs in at all: a profile without a user talks to a server that needs none. */

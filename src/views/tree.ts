@@ -257,7 +257,8 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     md.appendMarkdown('**');
     md.appendText(server);
     md.appendMarkdown('**\n\n');
-    line(md, 'Where', asIs, p.transport === 'cli' ? `${p.host}:${p.port ?? 8886} (console API)` : (p.url ?? ''));
+    const how = { cli: 'console API', python: 'Python library', http: '' }[p.transport];
+    line(md, 'Where', asIs, p.transport === 'http' ? (p.url ?? '') : `${p.host}:${p.port ?? 8886} (${how})`);
     line(md, 'User', asIs, p.user ? `${p.user}${p.superuser ? ' (superuser view)' : ''}` : 'none (server needs no sign-in)');
     if (sendsCredentialsInClear(p)) line(md, 'Warning', asIs, 'the password or token travels unencrypted (http:// to another machine)');
     if (info) {

@@ -34,12 +34,21 @@ const ROUTES = {
   http: { transport: 'http' },
   'cli, our console shim': { transport: 'cli', consolePath: shimPath },
   'cli, a console as the vendor documents it': { transport: 'cli', consolePath: vendorConsolePath },
+  'python, the vendor library as documented': {
+    transport: 'python',
+    pythonLibraryPath: path.join(root, 'sim/python'),
+    bridgePath: path.join(root, 'src/api/python/jetstream_bridge.py'),
+  },
 } as const;
 type Route = keyof typeof ROUTES;
 
 function endpoint(route: Route, who: Who, name = 'lab'): ClientEndpoint {
   const url = new URL(sim.url);
   const r = ROUTES[route];
+  if (r.transport === 'python') {
+    const { pythonLibraryPath, bridgePath } = r;
+    return { transport: 'python', name, host: url.hostname, port: Number(url.port), pythonLibraryPath, bridgePath, ...who };
+  }
   return r.transport === 'http'
     ? { transport: 'http', name, url: sim.url, ...who }
     : { transport: 'cli', name, host: url.hostname, port: Number(url.port), consolePath: r.consolePath, ...who };
@@ -66,6 +75,10 @@ async function admin(command: string, params: Record<string, unknown>) {
 
 for (const transport of Object.keys(ROUTES) as Route[]) {
   const viaConsole = ROUTES[transport].transport === 'cli';
+  // What a route can do: the library elevates its session with superuser(), but like the console it has
+  // no documented token sign-in; only http signs in with a token.
+  const elevates = !viaConsole;
+  const signsInWithToken = ROUTES[transport].transport === 'http';
   const slug = transport.replace(/[^a-z]+/g, '-');
   describe(`client over ${transport}`, () => {
     const demo = () => JetStreamClient.create(endpoint(transport, { user: 'demo', password: 'demo' }));
@@ -138,7 +151,7 @@ for (const transport of Object.keys(ROUTES) as Route[]) {
       assert.ok(!(await bob().getDestinations()).some((d) => d.destinationId === mine.destinationId));
     });
 
-    if (!viaConsole) {
+    if (elevates) {
       it('gives a superuser every destination, and refuses the superuser view to others', async () => {
         const all = await JetStreamClient.create(
           endpoint(transport, { user: 'admin', password: 'admin', superuser: true }),
@@ -149,7 +162,16 @@ for (const transport of Object.keys(ROUTES) as Route[]) {
         );
         assert.equal(e.code, 'PermissionDenied');
       });
+    } else {
+      it('passes no option the docs do not name: a superuser profile gets the user’s own view', async () => {
+        const mine = await JetStreamClient.create(
+          endpoint(transport, { user: 'admin', password: 'admin', superuser: true }),
+        ).getDestinations();
+        assert.ok(mine.every((d) => d.owner === 'admin'));
+      });
+    }
 
+    if (signsInWithToken) {
       it('authenticates with an API token and records it as the owner token', async () => {
         const created = (await demo().callRaw('createAPIToken', {})) as { token: string };
         const c = JetStreamClient.create(endpoint(transport, { token: created.token }));
@@ -162,14 +184,7 @@ for (const transport of Object.keys(ROUTES) as Route[]) {
         assert.match(e.message, /refused the API token/);
       });
     } else {
-      it('passes no option the docs do not name: a superuser profile gets the user’s own view', async () => {
-        const mine = await JetStreamClient.create(
-          endpoint(transport, { user: 'admin', password: 'admin', superuser: true }),
-        ).getDestinations();
-        assert.ok(mine.every((d) => d.owner === 'admin'));
-      });
-
-      it('refuses a token before running anything: the console has no documented token sign-in', async () => {
+      it('refuses a token: neither the console nor the library has a documented token sign-in', async () => {
         const e = await failure(
           JetStreamClient.create({
             ...endpoint(transport, { token: 'tok' }),
@@ -177,7 +192,7 @@ for (const transport of Object.keys(ROUTES) as Route[]) {
           } as ClientEndpoint).getServerInfo(),
         );
         assert.equal(e.code, 'Unsupported');
-        assert.match(e.message, /python transport/);
+        assert.match(e.message, viaConsole ? /python transport/ : /no documented sign-in/);
       });
     }
 
@@ -300,7 +315,7 @@ describe('client failures before the protocol', () => {
       const ep: ClientEndpoint =
         r.transport === 'http'
           ? { transport: 'http', name: 'dead', url: `http://127.0.0.1:${port}` }
-          : { transport: 'cli', name: 'dead', host: '127.0.0.1', port, consolePath: r.consolePath };
+          : ({ ...endpoint(route, {}, 'dead'), host: '127.0.0.1', port } as ClientEndpoint);
       const e = await failure(JetStreamClient.create(ep).getServerInfo());
       assert.equal(e.code, 'Unreachable', `${route}: ${e.message}`);
       assert.match(e.message, /server 'dead'/i);
