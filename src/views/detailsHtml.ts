@@ -12,6 +12,13 @@ export interface DetailsPageParts {
   scriptUri: string;
   styleUri: string;
   state: PanelState;
+  /**
+   * The page's strings in the display language: English text → translation, as vscode.l10n keys
+   * them (vscode.l10n.bundle can go in as it is). Absent, the page speaks English.
+   */
+  l10n?: Record<string, string> | undefined;
+  /** The language of those strings (vscode.env.language), so screen readers pronounce them right. */
+  lang?: string | undefined;
 }
 
 export function detailsHtml(p: DetailsPageParts): string {
@@ -22,17 +29,19 @@ export function detailsHtml(p: DetailsPageParts): string {
     `font-src ${p.cspSource}`,
     `script-src 'nonce-${p.nonce}'`,
   ].join('; ');
+  const l10n = p.l10n && Object.keys(p.l10n).length ? ` data-l10n="${escapeAttribute(JSON.stringify(p.l10n))}"` : '';
+  const say = (text: string) => escapeAttribute(p.l10n && Object.hasOwn(p.l10n, text) ? p.l10n[text]! : text);
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(p.lang ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeAttribute(p.styleUri)}" nonce="${p.nonce}">
-<title>Destination details</title>
+<title>${say('Destination details')}</title>
 </head>
-<body data-panel-state="${escapeAttribute(JSON.stringify(p.state))}">
-<main id="app"><p class="loading">Loading…</p></main>
+<body data-panel-state="${escapeAttribute(JSON.stringify(p.state))}"${l10n}>
+<main id="app"><p class="loading">${say('Loading…')}</p></main>
 <script nonce="${p.nonce}" src="${escapeAttribute(p.scriptUri)}"></script>
 </body>
 </html>`;

@@ -1,2 +1,0 @@
-/** Entry of dist/undici.js: the part of undici the http transport uses (see undiciOnDemand.ts). */
-export { Pool } from 'undici';
