@@ -30,14 +30,9 @@ const vscodeTests = existsSync(at('test/vscode'))
   : [];
 
 await Promise.all([
-  build({
-    ...node,
-    entryPoints: [at('src/extension.ts')],
-    outfile: at('dist/extension.js'),
-    external: ['vscode'],
-    alias: { undici: at('src/api/undiciOnDemand.ts') },
-  }),
-  build({ ...node, entryPoints: [at('src/api/undiciBundle.ts')], outfile: at('dist/undici.js') }),
+  build({ ...node, entryPoints: [at('src/extension.ts')], outfile: at('dist/extension.js'), external: ['vscode'] }),
+  // The engine's worker thread: transports, fetch, parse, check and diff, off the extension host's main thread.
+  build({ ...node, entryPoints: [at('src/model/engine/worker.ts')], outfile: at('dist/worker.js') }),
   build({ ...node, entryPoints: [at('sim/main.ts')], outfile: at('dist/sim.js') }),
   build({ ...node, entryPoints: [at('sim/console.ts')], outfile: at('dist/jetstream-console.js') }),
   build({
@@ -47,7 +42,6 @@ await Promise.all([
     outfile: at('dist/bench.js'),
     alias: { vscode: at('test/support/vscode-stub.ts') },
   }),
-  build({ ...node, minify: false, entryPoints: [at('bench/activate.ts')], outfile: at('dist/bench-activate.js') }),
   build({
     ...node,
     minify: false,

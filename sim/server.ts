@@ -77,8 +77,7 @@ async function serve(world: World, bodyLimit: number, req: IncomingMessage, res:
   if (req.method !== 'POST') {
     return sendError(res, new ApiError('InvalidRequest', `Use POST for /api/${command}`), { allow: 'POST' }, 405);
   }
-  const faulty = !command.startsWith('sim.');
-  if (faulty) world.countRequest();
+  if (!command.startsWith('sim.')) world.countRequest();
   const request = await readBody(req, bodyLimit);
   if (request === undefined) return; // the client went away
   if (request === TOO_LARGE) {
@@ -96,6 +95,7 @@ async function serve(world: World, bodyLimit: number, req: IncomingMessage, res:
   }
 
   const { faults } = world;
+  const faulty = !command.startsWith('sim.') && (!faults.only.length || faults.only.includes(command));
   if (faulty && faults.latencyMs > 0) await delay(faults.latencyMs);
   // An injected 500 comes before the command runs; the other faults spoil the answer of a command that did run.
   if (faulty && world.rollFault(faults.errorRate))

@@ -93,6 +93,8 @@ export const Faults = z.strictObject({
     .int()
     .min(0)
     .max(256 * 2 ** 20),
+  /** Only these commands suffer the faults (all of them when empty): a lost answer to one write, say. */
+  only: z.array(z.string().min(1)).max(100),
 });
 export type Faults = z.infer<typeof Faults>;
 
@@ -309,7 +311,7 @@ export class World {
   serverId = randomUUID();
   readonly serverUid: string;
   readonly publicKey: string;
-  faults: Faults = { latencyMs: 0, errorRate: 0, resetRate: 0, truncateRate: 0, schemaRate: 0, hugeBodyBytes: 0 };
+  faults: Faults = { latencyMs: 0, errorRate: 0, resetRate: 0, truncateRate: 0, schemaRate: 0, hugeBodyBytes: 0, only: [] };
   snapshotTime: number;
   ticks = 0;
 

@@ -1,6 +1,7 @@
 /**
- * "Start Demo Server": runs the embedded JetStream simulator in a child process on a free loopback
- * port, so a new user sees live destinations in one click. It lives as long as the window.
+ * "Start Demo Server": runs the embedded JetStream simulator in a child process on a loopback port, so
+ * a new user sees live destinations in one click. It lives as long as the window; started again after
+ * a reload, it takes the port it had, so the Demo profile points at it without being changed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -9,34 +10,36 @@ import * as vscode from 'vscode';
 export class DemoServer implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private starting: Promise<string> | undefined;
+  private readonly emitter = new vscode.EventEmitter<boolean>();
+  /** The demo started or stopped. */
+  readonly onDidChange = this.emitter.event;
 
   constructor(
     private readonly extensionPath: string,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  get running(): boolean {
+    return !!this.child;
+  }
+
   /** Starts the simulator once and resolves with its URL; concurrent calls share one start. */
-  start(): Promise<string> {
-    this.starting ??= this.spawn().catch((e: unknown) => {
-      this.starting = undefined;
-      throw e;
-    });
+  start(preferredPort = 0): Promise<string> {
+    this.starting ??= this.spawn(preferredPort)
+      .catch((e: unknown) => (preferredPort ? this.spawn(0) : Promise.reject(e)))
+      .catch((e: unknown) => {
+        this.starting = undefined;
+        throw e;
+      });
     return this.starting;
   }
 
-  private async spawn(): Promise<string> {
+  private async spawn(port: number): Promise<string> {
     const script = path.join(this.extensionPath, 'dist', 'sim.js');
-    const child = fork(script, ['--port', '0', '--host', '127.0.0.1', '--no-auth', '--destinations', '12', '--seed', '7'], {
+    const child = fork(script, ['--port', String(port), '--host', '127.0.0.1', '--no-auth', '--destinations', '12', '--seed', '7'], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    this.child = child;
     child.stderr!.on('data', (chunk: Buffer) => this.log.warn(`demo server: ${chunk.toString().trim()}`));
-    child.once('exit', () => {
-      if (this.child === child) {
-        this.child = undefined;
-        this.starting = undefined;
-      }
-    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -54,7 +57,15 @@ export class DemoServer implements vscode.Disposable {
           reject(new Error(vscode.l10n.t('the simulator exited with code {0}', String(code))));
         });
       });
+      this.child = child;
+      child.once('exit', () => {
+        if (this.child !== child) return;
+        this.child = undefined;
+        this.starting = undefined;
+        this.emitter.fire(false);
+      });
       this.log.info(`demo server listening on ${url}`);
+      this.emitter.fire(true);
       return url;
     } catch (e) {
       child.kill();
@@ -65,5 +76,6 @@ export class DemoServer implements vscode.Disposable {
   dispose(): void {
     this.child?.kill();
     this.child = undefined;
+    this.emitter.dispose();
   }
 }

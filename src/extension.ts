@@ -1,114 +1,172 @@
 /**
- * JetStream Destinations: wires the store, the refresh scheduler, the views and the commands.
- * Nothing here talks to a server directly: commands call the client, the store announces changes.
+ * JetStream Destinations: wires the engine (on its worker thread), the views and the commands. The
+ * main thread only paints what changed; nothing here talks to a server.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCompatibilityCommands } from './commands/compat';
-import { registerDestinationCommands } from './commands/destinations';
-import type { Services } from './commands/services';
-import { registerServerCommands } from './commands/servers';
-import { registerUserDataCommands } from './commands/userData';
-import { FILTER_KEY, registerViewCommands, SORT_KEY } from './commands/view';
+import { isStoppedDemo, startDemoServer } from './commands/demo';
+import { createDestination, deleteDestinations, registerDestinationCommands } from './commands/destinations';
+import { registerServerCommands, saveProfile, signIn } from './commands/servers';
+import { deleteUserData, registerUserDataCommands, setUserData } from './commands/userData';
+import { FILTER_KEY, registerViewCommands, sortLabel, storedSort } from './commands/view';
 import { DemoServer } from './demoServer';
-import { NO_FILTER, parseFilter, SORT_ORDERS, type SortOrder } from './model/filter';
-import { RefreshScheduler } from './model/scheduler';
-import { DestinationStore } from './model/store';
+import { reportListenerErrors } from './model/events';
+import { formatCount } from './model/format';
+import { NO_FILTER, parseFilter } from './model/filter';
+import { DestinationMirror } from './model/mirror';
+import { PollingGate } from './model/pollingGate';
 import { ServerSecrets } from './secrets';
 import { affectsPolling, affectsProfiles, autoRefresh, readProfiles, refreshIntervalMs, requestTimeoutMs } from './settings';
-import { registerDetailsPanels } from './views/detailsPanel';
+import { DetailsPanels } from './views/detailsPanel';
 import { ReportDocuments } from './views/reportDocument';
 import { ServerStatusBar } from './views/statusBar';
-import { DestinationsTreeProvider, type Node } from './views/tree';
+import { DestinationsTreeProvider } from './views/tree';
+import type { Node } from './views/treeNodes';
+import { UndoLast } from './views/undo';
 
-/** What the extension hands to code that drives it: its tests and other extensions. */
+/** What the extension hands to code that drives it: its tests, scripts and other extensions. */
 export interface JetStreamApi {
-  readonly store: DestinationStore;
-  readonly scheduler: RefreshScheduler;
+  readonly mirror: DestinationMirror;
   readonly tree: DestinationsTreeProvider;
   readonly treeView: vscode.TreeView<Node>;
+  readonly panels: DetailsPanels;
   /** Where the extension's log files go (the JetStream output channel among them). */
   readonly logUri: vscode.Uri;
+  /** How long activation took as a user sees it: from activate() to the tree's first rows, in ms. */
+  readonly activation: Promise<number>;
+  signIn: (server: string, secret: { password?: string; token?: string }) => Promise<void>;
+  saveProfile: (profile: Parameters<typeof saveProfile>[1], secret?: Parameters<typeof saveProfile>[2]) => Promise<void>;
+  createDestination: (server: string, params: Parameters<typeof createDestination>[2]) => ReturnType<typeof createDestination>;
+  deleteDestinations: (targets: Parameters<typeof deleteDestinations>[1]) => ReturnType<typeof deleteDestinations>;
+  setUserData: (server: string, key: string, entry: string, value: string) => ReturnType<typeof setUserData>;
+  deleteUserData: (server: string, key: string, entry: string) => ReturnType<typeof deleteUserData>;
+  startDemoServer: () => Promise<string | undefined>;
 }
 
 export function activate(context: vscode.ExtensionContext): JetStreamApi {
+  const started = performance.now();
+  let activated!: (ms: number) => void;
+  const activation = new Promise<number>((resolve) => (activated = resolve));
   const log = vscode.window.createOutputChannel('JetStream', { log: true });
-  const secrets = new ServerSecrets(context.secrets, () => store.servers().map((st) => st.profile));
-  const store: DestinationStore = new DestinationStore((profile) => secrets.connect(profile, requestTimeoutMs()), {
-    log: (level, m) => log[level](m),
+  reportListenerErrors((e) => log.error(`an event listener failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+  const secrets = new ServerSecrets(context.secrets, () => mirror.servers().map((v) => v.profile));
+  const mirror: DestinationMirror = new DestinationMirror({
+    script: path.join(context.extensionPath, 'dist', 'worker.js'),
+    secret: async (server) => {
+      const profile = mirror.server(server)?.profile;
+      return profile ? secrets.get(profile) : undefined;
+    },
+    log: (level, message) => log[level](message),
   });
-  const scheduler = new RefreshScheduler(store, { intervalMs: refreshIntervalMs() });
-  const tree = new DestinationsTreeProvider(
-    store,
-    (name) => scheduler.effectiveIntervalMs(name),
-    (name) => scheduler.nextTryAt(name),
-  );
+  const gate = new PollingGate();
+  const demo = new DemoServer(context.extensionPath, log);
+  const undo = new UndoLast();
+  const reports = new ReportDocuments();
+  const panels = new DetailsPanels(mirror, context.extensionUri, log);
+  const demoDeps = { mirror, demo, log, state: context.globalState };
+  const tree = new DestinationsTreeProvider(mirror, {
+    moreNotices: (server) => (isStoppedDemo(demoDeps, server) ? ['demoStopped'] : []),
+    onFirstChildren: () => {
+      const ms = performance.now() - started;
+      log.info(`activated in ${ms.toFixed(1)} ms (to the first rows of the tree)`);
+      activated(ms);
+    },
+  });
   const treeView = vscode.window.createTreeView('jetstream.destinations', {
     treeDataProvider: tree,
     showCollapseAll: true,
     canSelectMany: true,
   });
-  const demo = new DemoServer(context.extensionPath, log);
-  const reports = new ReportDocuments();
 
-  const updateView = () => {
+  const polling = () => mirror.setPolling({ active: gate.active, intervalMs: refreshIntervalMs(), timeoutMs: requestTimeoutMs() });
+  const applyView = () => {
     const parsed = parseFilter(context.globalState.get<string>(FILTER_KEY, ''));
-    const sort = context.globalState.get<SortOrder>(SORT_KEY, 'address');
-    tree.setView('filter' in parsed ? parsed.filter : NO_FILTER, SORT_ORDERS.includes(sort) ? sort : 'address');
-    treeView.description = tree.filterDescription;
-    void vscode.commands.executeCommand('setContext', 'jetstream.filtered', !!tree.filterDescription);
+    tree.setView('filter' in parsed ? parsed.filter : NO_FILTER, storedSort(context.globalState));
+    void vscode.commands.executeCommand('setContext', 'jetstream.filtered', !!tree.filterText);
+    showViewState();
   };
-  // Poll only while someone can see the result: the tree or a details panel, in a focused window.
-  const updatePolling = () =>
-    scheduler.setActive((treeView.visible || panels.anyVisible()) && vscode.window.state.focused && autoRefresh());
-  const services: Services = { store, scheduler, tree, treeView, secrets, log, demo, context, updateView, updatePolling };
-  const panels = registerDetailsPanels(services);
-
+  // The view is alone in its container, where VS Code hides its description: filter and sort go in its message.
+  const showViewState = () => {
+    const sort = tree.sort === 'address' ? '' : vscode.l10n.t('Sorted by {0}', sortLabel(tree.sort).toLowerCase());
+    const filter = tree.filterText;
+    const { shown, total } = filter ? tree.counts() : { shown: 0, total: 0 };
+    const filtered = filter ? vscode.l10n.t('Filtered: {0} — {1} of {2}', filter, formatCount(shown), formatCount(total)) : '';
+    treeView.message = [filtered, sort].filter(Boolean).join(' · ') || undefined;
+  };
   const applyProfiles = () => {
     const { profiles, invalid } = readProfiles();
-    store.setProfiles(profiles, invalid);
+    mirror.setProfiles(profiles, invalid);
     for (const p of invalid) log.warn(`jetstream.servers: '${p.name}' is ignored: ${p.problem}`);
     void vscode.commands.executeCommand('setContext', 'jetstream.hasServers', profiles.length + invalid.length > 0);
-    if (scheduler.isActive) void scheduler.refreshNow();
   };
 
   log.info(`JetStream Destinations ${context.extension.packageJSON.version as string} activated`);
   applyProfiles();
-  updateView();
-  updatePolling();
+  applyView();
+  gate.set({ treeVisible: treeView.visible, windowFocused: vscode.window.state.focused, autoRefresh: autoRefresh() });
+  polling();
 
+  const targets = { mirror, tree, treeView, panels };
   context.subscriptions.push(
     log,
-    store,
-    scheduler,
+    mirror,
+    gate,
     tree,
     treeView,
     demo,
-    new ServerStatusBar(store),
-    { dispose: scheduler.onDidChangeInterval((name) => tree.repaintServer(name)).dispose },
-    treeView.onDidChangeVisibility(updatePolling),
-    // A new password or token (this window's Sign In, or another window's) may be tried once.
-    secrets.onDidChange((profile) => {
-      store.credentialsChanged(profile);
-      if (scheduler.isActive) void scheduler.refreshNow(profile);
+    undo,
+    reports,
+    panels,
+    new ServerStatusBar(mirror),
+    gate.onDidChange(polling),
+    treeView.onDidChangeVisibility((e) => gate.set({ treeVisible: e.visible })),
+    treeView.onDidExpandElement((e) => tree.setExpanded(e.element, true)),
+    treeView.onDidCollapseElement((e) => tree.setExpanded(e.element, false)),
+    vscode.window.onDidChangeWindowState((e) => gate.set({ windowFocused: e.focused })),
+    panels.onDidChangeVisible((visible) => gate.set({ panelVisible: visible })),
+    // The tree follows the panel in front, without taking the focus from it.
+    panels.onDidBecomeActive((t) => {
+      if (!treeView.visible || !mirror.row(t.server, t.key)) return;
+      treeView.reveal(tree.destinationNode(t.server, t.key), { select: true, focus: false }).then(undefined, () => undefined);
     }),
-    vscode.window.onDidChangeWindowState(updatePolling),
+    mirror.onDidChange(() => tree.filterText && showViewState()),
+    demo.onDidChange(() => tree.repaintAll()),
+    // A new password or token (this window's Sign In, or another window's) may be tried once.
+    secrets.onDidChange((server) => {
+      mirror.credentialsChanged(server);
+      void mirror.request({ op: 'refresh', server, manual: true });
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsProfiles(e)) applyProfiles();
       if (affectsPolling(e)) {
-        for (const s of store.servers()) store.forgetClient(s.profile.name);
-        scheduler.setOptions({ intervalMs: refreshIntervalMs() });
-        updatePolling();
+        gate.set({ autoRefresh: autoRefresh() });
+        polling();
       }
     }),
-    ...registerServerCommands(services),
-    ...registerDestinationCommands(services),
-    ...registerUserDataCommands(services),
-    ...registerViewCommands(services),
-    reports,
-    ...registerCompatibilityCommands(services, reports),
-    ...panels.disposables,
+    vscode.commands.registerCommand('jetstream.startDemoServer', () => startDemoServer(demoDeps)),
+    vscode.commands.registerCommand('jetstream.undo', () => undo.run()),
+    ...registerServerCommands({ ...targets, secrets, log }),
+    ...registerDestinationCommands({ ...targets, log, undo }),
+    ...registerUserDataCommands({ ...targets, log, undo }),
+    ...registerViewCommands({ state: context.globalState, treeView, log, applyView }),
+    ...registerCompatibilityCommands({ ...targets, reports, log, version: String(context.extension.packageJSON.version) }),
   );
-  return { store, scheduler, tree, treeView, logUri: context.logUri };
+  return {
+    mirror,
+    tree,
+    treeView,
+    panels,
+    logUri: context.logUri,
+    activation,
+    signIn: (server, secret) => signIn({ mirror, secrets, log }, server, secret),
+    saveProfile: (profile, secret) => saveProfile({ mirror, secrets, log }, profile, secret),
+    createDestination: (server, params) => createDestination({ mirror, log }, server, params),
+    deleteDestinations: (t) => deleteDestinations({ mirror, log }, t),
+    setUserData: (server, key, entry, value) => setUserData({ mirror, log }, server, key, entry, value),
+    deleteUserData: (server, key, entry) => deleteUserData({ mirror, log }, server, key, entry),
+    startDemoServer: () => startDemoServer(demoDeps),
+  };
 }
 
 export function deactivate(): void {}

@@ -1,24 +1,31 @@
 /**
- * Passwords and API tokens live only in VS Code's SecretStorage, keyed by the server profile's name.
- * They never reach settings, logs or command lines.
+ * Passwords and API tokens live only in VS Code's SecretStorage, keyed by the server profile's name,
+ * where it points and its user. They never reach settings, logs or command lines; the engine asks for
+ * one when it opens a client.
  */
-import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { JetStreamClient } from './api/client';
-import { JetStreamError } from './api/errors';
-import { clientEndpoint, needsSecret, type Secret, type ServerProfile } from './model/profiles';
+import type { Secret, ServerProfile } from './model/profiles';
 
 const KEY_PREFIX = 'jetstream.server.';
 
 export class ServerSecrets {
+  /** The stored text of each key as this window last read or wrote it. */
+  private readonly known = new Map<string, string | undefined>();
+
   constructor(
     private readonly storage: vscode.SecretStorage,
     /** The profiles as configured now, to tell whose secret changed. */
     private readonly profiles: () => readonly ServerProfile[],
   ) {}
 
-  /** The stored text of each key as this window last read or wrote it. */
-  private readonly known = new Map<string, string | undefined>();
+  /**
+   * A secret belongs to a server profile's name, where it points and its user together: a profile
+   * edited to point elsewhere, or one of the same name pointing elsewhere, never gets it.
+   */
+  private key(profile: ServerProfile): string {
+    const where = profile.transport === 'http' ? (profile.url ?? '') : `${profile.host}:${profile.port ?? 8886}`;
+    return `${KEY_PREFIX}${JSON.stringify([profile.name, profile.transport, where, profile.user ?? ''])}`;
+  }
 
   /**
    * Fires with a profile's name when its stored secret became different from what this window knows:
@@ -32,15 +39,6 @@ export class ServerSecrets {
       this.known.set(e.key, raw);
       for (const p of this.profiles()) if (this.key(p) === e.key) listener(p.name);
     });
-  }
-
-  /**
-   * A secret belongs to a server profile's name, where it points and its user together: a profile
-   * edited to point elsewhere, or one of the same name pointing elsewhere, never gets it.
-   */
-  private key(profile: ServerProfile): string {
-    const where = profile.transport === 'http' ? (profile.url ?? '') : `${profile.host}:${profile.port ?? 8886}`;
-    return `${KEY_PREFIX}${JSON.stringify([profile.name, profile.transport, where, profile.user ?? ''])}`;
   }
 
   async get(profile: ServerProfile): Promise<Secret | undefined> {
@@ -65,31 +63,6 @@ export class ServerSecrets {
   delete(profile: ServerProfile): Thenable<void> {
     this.known.set(this.key(profile), undefined);
     return this.storage.delete(this.key(profile));
-  }
-
-  /** Opens a client for a profile: its secret from storage and its pinned certificate from disk. */
-  async connect(profile: ServerProfile, timeoutMs: number): Promise<JetStreamClient> {
-    const secret = needsSecret(profile) ? await this.get(profile) : {};
-    if (!secret) {
-      throw new JetStreamError(
-        'AuthRequired',
-        vscode.l10n.t("No password is stored for user {0} on server '{1}'. Use Sign In to enter it.", profile.user ?? '', profile.name),
-        { server: profile.name },
-      );
-    }
-    let ca: string | undefined;
-    if (profile.ca) {
-      try {
-        ca = await readFile(profile.ca, 'utf8');
-      } catch (e) {
-        throw new JetStreamError(
-          'TlsIdentity',
-          vscode.l10n.t("Cannot read the certificate file {0} of server '{1}': {2}", profile.ca, profile.name, (e as Error).message),
-          { server: profile.name },
-        );
-      }
-    }
-    return JetStreamClient.create(clientEndpoint(profile, secret, ca), { timeoutMs });
   }
 }
 

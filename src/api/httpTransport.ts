@@ -146,6 +146,17 @@ function interpret(status: number, text: string, ctx: ReturnType<typeof errorCon
   if (envelope.success) {
     throw protocolError(envelope.data.error.code, envelope.data.error.message, ctx, { status });
   }
-  const guess = status === 401 ? 'AuthFailed' : status === 403 ? 'PermissionDenied' : status === 404 ? 'UnknownCommand' : 'ServerError';
-  throw protocolError(guess, `HTTP ${status}`, ctx, { status });
+  // No JetStream error body: the status is all there is, and a 404 or 405 most often means the URL is not the API.
+  const guess =
+    status === 401
+      ? 'AuthFailed'
+      : status === 403
+        ? 'PermissionDenied'
+        : status === 404
+          ? 'UnknownCommand'
+          : status === 405 || status === 400
+            ? 'InvalidRequest'
+            : 'ServerError';
+  const words = status === 404 || status === 405 ? `HTTP ${status}; is ${ctx.endpoint} the JetStream API?` : `HTTP ${status}`;
+  throw protocolError(guess, words, ctx, { status });
 }

@@ -118,10 +118,13 @@ export class PythonTransport implements Transport {
         this.refusal = e;
         return true;
       },
-      ended: (bridge, ending) => {
+      ended: (bridge, ending, healthy) => {
         if (this.bridge !== bridge) return;
         this.bridge = undefined;
         this.lastEnding = ending;
+        // A bridge stopped because the server hung was itself fine: the next one starts at once, and the
+        // refreshes' own backoff paces the tries. One that died or printed garbage waits, ever longer.
+        if (healthy) return;
         this.restarts++;
         this.restartAt = Date.now() + Math.min(FIRST_RESTART_DELAY_MS * 2 ** (this.restarts - 1), LAST_RESTART_DELAY_MS);
       },
@@ -220,7 +223,8 @@ interface BridgeOwner {
   answered(): void;
   /** Keeps the error when it is a refused sign-in, which must never be tried again; says whether it was one. */
   refused(e: BridgeError): boolean;
-  ended(bridge: Bridge, ending: Ending): void;
+  /** `healthy`: the bridge was stopped for the server's sake (a call hung), not its own. */
+  ended(bridge: Bridge, ending: Ending, healthy: boolean): void;
 }
 
 /** One bridge process: its hello, the calls sent to it and not yet answered, and how it ended. */
@@ -275,12 +279,14 @@ class Bridge {
         const error = abortError(signal, ctx, timeoutMs);
         if (error.code === 'Timeout') {
           // Calls run in order: one that hangs holds up every other, so the bridge goes.
-          void this.stop((other) =>
-            localError(
-              'Timeout',
-              `Server '${other.server}' did not answer ${ctx.command} within ${timeoutMs / 1000} s (Python library); its bridge was stopped.`,
-              other,
-            ),
+          void this.stop(
+            (other) =>
+              localError(
+                'Timeout',
+                `Server '${other.server}' did not answer ${ctx.command} within ${timeoutMs / 1000} s (Python library); its bridge was stopped.`,
+                other,
+              ),
+            true,
           );
           return;
         }
@@ -305,15 +311,15 @@ class Bridge {
   }
 
   /** Kills the bridge and everything it started; every call still waiting gets the ending's error. */
-  stop(ending: Ending): Promise<void> {
-    this.end(ending);
+  stop(ending: Ending, healthy = false): Promise<void> {
+    this.end(ending, healthy);
     killGroup(this.child);
     // Until it is gone: whoever waits for close() sees no process left.
     if (this.child.exitCode === null && this.child.signalCode === null) this.hold(true);
     return this.exited;
   }
 
-  private end(ending: Ending): void {
+  private end(ending: Ending, healthy = false): void {
     if (this.ending) return;
     this.ending = ending;
     this.queued = undefined;
@@ -321,7 +327,7 @@ class Bridge {
     this.pending.clear();
     for (const p of waiting) p.reject(ending(p.ctx));
     this.hold();
-    this.owner.ended(this, ending);
+    this.owner.ended(this, ending, healthy);
   }
 
   /** An idle bridge does not keep the extension host (or a test run) alive; it exits when its stdin closes. */

@@ -1,16 +1,21 @@
 /** Check Server Compatibility: the read-only commands against one server, reported as a document to read and send back. */
 import * as vscode from 'vscode';
-import { checkCompatibility, reportMarkdown } from '../model/compat';
-import type { DestinationStore } from '../model/store';
+import { reportMarkdown } from '../model/compat';
 import { REPORT_SCHEME, type ReportDocuments } from '../views/reportDocument';
-import { pickServer, reportError, type Services, type Target } from './services';
+import { serverOf, type Targets } from './targets';
 
-export function registerCompatibilityCommands(s: Services, reports: ReportDocuments): vscode.Disposable[] {
+export interface CompatDeps extends Targets {
+  readonly reports: ReportDocuments;
+  readonly log: vscode.LogOutputChannel;
+  readonly version: string;
+}
+
+export function registerCompatibilityCommands(d: CompatDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('jetstream.checkCompatibility', (target?: unknown) => check(s, reports, target as Target | undefined)),
+    vscode.commands.registerCommand('jetstream.checkCompatibility', (arg?: unknown) => check(d, arg)),
     vscode.commands.registerCommand('jetstream.copyReport', async (uri?: unknown) => {
       const from = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-      const text = from?.scheme === REPORT_SCHEME ? reports.text(from) : undefined;
+      const text = from?.scheme === REPORT_SCHEME ? d.reports.text(from) : undefined;
       if (text === undefined) return;
       await vscode.env.clipboard.writeText(text);
       vscode.window.setStatusBarMessage(vscode.l10n.t('Report copied'), 2000);
@@ -18,32 +23,23 @@ export function registerCompatibilityCommands(s: Services, reports: ReportDocume
   ];
 }
 
-async function check(s: Services, reports: ReportDocuments, target?: Target): Promise<void> {
-  const server = await pickServer(s, target);
+async function check(d: CompatDeps, arg: unknown): Promise<void> {
+  const server = await serverOf(d, arg);
   if (!server) return;
-  const store: DestinationStore = s.store;
-  const state = store.server(server);
-  if (!state) return;
   try {
     const report = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t("Checking the compatibility of '{0}'…", server),
-        cancellable: true,
-      },
-      async (_progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return checkCompatibility(await store.client(server), { transport: state.profile.transport }, abort.signal);
-      },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Checking the compatibility of '{0}'…", server) },
+      () => d.mirror.request({ op: 'compat', server }),
     );
-    const text = reportMarkdown(report, String(s.context.extension.packageJSON.version));
-    s.log.info(`compatibility of '${server}': ${report.steps.filter((x) => x.ok).length} of ${report.steps.length} commands worked`);
-    await reports.show(`Compatibility of ${server.replace(/[\\/]/g, '_')}`, text);
+    const text = reportMarkdown(report, d.version);
+    d.log.info(`compatibility of '${server}': ${report.steps.filter((x) => x.ok).length} of ${report.steps.length} commands worked`);
+    await d.reports.show(`Compatibility of ${server.replace(/[\\/]/g, '_')}`, text);
     const copy = vscode.l10n.t('Copy Report');
     const choice = await vscode.window.showInformationMessage(vscode.l10n.t("Compatibility report of '{0}' is open.", server), copy);
     if (choice === copy) await vscode.commands.executeCommand('jetstream.copyReport');
   } catch (e) {
-    reportError(s, vscode.l10n.t("Could not check the compatibility of '{0}'", server), e);
+    const message = e instanceof Error ? e.message : String(e);
+    d.log.error(`could not check the compatibility of '${server}': ${message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t("Could not check the compatibility of '{0}': {1}", server, message));
   }
 }

@@ -1,63 +1,291 @@
-/** Server profiles: add (tested before it is saved), edit, remove, sign in, superuser view, demo server. */
-import { readFile } from 'node:fs/promises';
+/** Server profiles: add and edit (a guided input, tested before it is saved), remove, sign in, superuser view. */
 import * as vscode from 'vscode';
-import { JetStreamClient } from '../api/client';
-import { JetStreamError } from '../api/errors';
-import { clientEndpoint, sendsCredentialsInClear, ServerProfile, type Secret } from '../model/profiles';
-import { askSecret } from '../secrets';
-import { requestTimeoutMs, writeProfiles } from '../settings';
-import { pickServer, reportError, type Services, type Target } from './services';
+import { parseHostPort } from '../model/inputs';
+import type { DestinationMirror } from '../model/mirror';
+import { sendsCredentialsInClear, ServerProfile, type Secret } from '../model/profiles';
+import { askSecret, type ServerSecrets } from '../secrets';
+import { writeProfiles } from '../settings';
+import { MultiStepInput, type Step } from '../views/multiStepInput';
+import { serverOf, type Targets } from './targets';
 
-/** A profile as a script may pass it to Add Server, with its secret beside it. */
-type ProfileInput = Partial<ServerProfile> & { password?: string; token?: string };
+export interface ServerDeps extends Targets {
+  readonly secrets: ServerSecrets;
+  readonly log: vscode.LogOutputChannel;
+}
 
-export function registerServerCommands(s: Services): vscode.Disposable[] {
+/** Stores a secret for a server and tries it once: what Sign In does after asking. */
+export async function signIn(
+  d: { mirror: DestinationMirror; secrets: ServerSecrets; log: vscode.LogOutputChannel },
+  server: string,
+  secret: Secret,
+): Promise<void> {
+  const view = d.mirror.server(server);
+  if (!view) return;
+  await d.secrets.store(view.profile, secret);
+  d.mirror.credentialsChanged(server);
+  d.log.info(`signed in again to '${server}'`);
+  await d.mirror.request({ op: 'refresh', server, manual: true });
+}
+
+/** Saves a profile (replacing `replacing`, in its place) and its secret. */
+export async function saveProfile(
+  d: { mirror: DestinationMirror; secrets: ServerSecrets; log: vscode.LogOutputChannel },
+  profile: ServerProfile,
+  secret: Secret | undefined,
+  replacing?: ServerProfile,
+): Promise<void> {
+  if (replacing) await d.secrets.delete(replacing);
+  if (secret) await d.secrets.store(profile, secret);
+  const profiles = d.mirror.servers().map((v) => v.profile);
+  const at = replacing ? profiles.findIndex((p) => p.name === replacing.name) : -1;
+  const others = profiles.filter((p) => p.name !== profile.name && p.name !== replacing?.name);
+  others.splice(at >= 0 ? at : others.length, 0, profile);
+  await writeProfiles(others);
+  d.log.info(`server '${profile.name}' ${replacing ? 'updated' : 'added'}`);
+}
+
+export function registerServerCommands(d: ServerDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('jetstream.addServer', (input?: ProfileInput) => addServer(s, input)),
-    vscode.commands.registerCommand('jetstream.editServer', async (target?: Target) => {
-      const name = await pickServer(s, target);
-      const state = name ? s.store.server(name) : undefined;
-      if (state) await addServer(s, undefined, state.profile);
+    vscode.commands.registerCommand('jetstream.addServer', () => addOrEdit(d)),
+    vscode.commands.registerCommand('jetstream.editServer', async (arg?: unknown) => {
+      const name = await serverOf(d, arg);
+      const view = name ? d.mirror.server(name) : undefined;
+      if (view) await addOrEdit(d, view.profile);
     }),
-    vscode.commands.registerCommand('jetstream.removeServer', (target?: Target) => removeServer(s, target)),
-    vscode.commands.registerCommand('jetstream.signIn', (target?: Target, secret?: Secret) => signIn(s, target, secret)),
-    vscode.commands.registerCommand('jetstream.toggleSuperuser', async (target?: Target) => {
-      const name = await pickServer(s, target);
-      if (!name) return;
-      const profiles = s.store
-        .servers()
-        .map((st) => (st.profile.name === name ? { ...st.profile, superuser: !st.profile.superuser } : st.profile));
-      await writeProfiles(profiles);
+    vscode.commands.registerCommand('jetstream.removeServer', (arg?: unknown) => removeServer(d, arg)),
+    vscode.commands.registerCommand('jetstream.signIn', async (arg?: unknown) => {
+      const name = await serverOf(d, arg);
+      const view = name ? d.mirror.server(name) : undefined;
+      if (!name || !view) return;
+      if (!view.profile.user) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t("Server '{0}' has no user in its profile. Edit the server to add one.", name),
+        );
+        return;
+      }
+      const refused = view.summary.credentialsRefused && view.error ? view.error.message : undefined;
+      const secret = await askSecret(name, view.profile.user, refused);
+      if (secret) await signIn(d, name, secret);
     }),
-    vscode.commands.registerCommand('jetstream.startDemoServer', () => startDemoServer(s)),
+    vscode.commands.registerCommand('jetstream.toggleSuperuser', (arg?: unknown) => toggleSuperuser(d, arg)),
   ];
 }
 
-async function addServer(s: Services, input?: ProfileInput, existing?: ServerProfile): Promise<string | undefined> {
-  const given = input?.name !== undefined ? input : undefined;
-  const draft = given ? collectGiven(given) : await askProfile(s, existing);
-  if (!draft) return undefined;
-  const { profile } = draft;
-  let { secret } = draft;
-  if (!given && sendsCredentialsInClear(profile)) {
+async function toggleSuperuser(d: ServerDeps, arg: unknown): Promise<void> {
+  const name = await serverOf(d, arg);
+  const view = name ? d.mirror.server(name) : undefined;
+  if (!name || !view) return;
+  const p = view.profile;
+  if (!p.user) {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t("Server '{0}' is reached without a user: a server that needs no sign-in shows every destination already.", name),
+    );
+    return;
+  }
+  const profiles = d.mirror.servers().map((v) => (v.profile.name === name ? { ...v.profile, superuser: !p.superuser } : v.profile));
+  await writeProfiles(profiles);
+  d.log.info(`superuser view of '${name}' turned ${p.superuser ? 'off' : 'on'}`);
+}
+
+async function removeServer(d: ServerDeps, arg: unknown): Promise<void> {
+  const name = await serverOf(d, arg);
+  const view = name ? d.mirror.server(name) : undefined;
+  if (!name || !view) return;
+  const secret = view.profile.user ? await d.secrets.get(view.profile) : undefined;
+  const remove = vscode.l10n.t('Remove');
+  const choice = await vscode.window.showWarningMessage(
+    secret
+      ? vscode.l10n.t("Remove server '{0}' from the list? Its destinations stay on the server; the stored password is deleted.", name)
+      : vscode.l10n.t("Remove server '{0}' from the list? Its destinations stay on the server.", name),
+    { modal: true },
+    remove,
+  );
+  if (choice !== remove) return;
+  if (secret) await d.secrets.delete(view.profile);
+  await writeProfiles(
+    d.mirror
+      .servers()
+      .map((v) => v.profile)
+      .filter((p) => p.name !== name),
+  );
+  d.log.info(`server '${name}' removed`);
+}
+
+type Draft = Partial<ServerProfile> & { transport: ServerProfile['transport'] };
+
+/** The guided Add Server / Edit Server: each step validated as it is typed, with Back; Edit starts from the profile. */
+async function askProfile(d: ServerDeps, existing?: ServerProfile): Promise<ServerProfile | undefined> {
+  const title = existing ? vscode.l10n.t('Edit JetStream Server') : vscode.l10n.t('Add JetStream Server');
+  const taken = new Set(
+    d.mirror
+      .servers()
+      .map((v) => v.profile.name)
+      .filter((n) => n !== existing?.name),
+  );
+  const draft: Draft = existing ? { ...existing } : { transport: 'python', superuser: false };
+  const extra = () => (draft.transport === 'python' ? 2 : draft.transport === 'cli' ? 1 : 0);
+  const total = () => 4 + extra();
+
+  const name: Step = async (input) => {
+    draft.name = (
+      await input.showInputBox({
+        title,
+        step: 1,
+        totalSteps: total(),
+        prompt: vscode.l10n.t('A name for this server, as it will appear in the tree'),
+        value: draft.name,
+        validate: (v) =>
+          !v.trim()
+            ? { error: vscode.l10n.t('Enter a name.') }
+            : taken.has(v.trim())
+              ? { error: vscode.l10n.t('Another server already has this name.') }
+              : undefined,
+      })
+    ).trim();
+    return transport;
+  };
+  const transport: Step = async (input) => {
+    const items = [
+      {
+        label: vscode.l10n.t('Python library'),
+        description: vscode.l10n.t("the vendor's jetstream package: one sign-in, superuser view"),
+        value: 'python' as const,
+      },
+      { label: vscode.l10n.t('Console API'), description: vscode.l10n.t("the vendor's `jetstream api` command"), value: 'cli' as const },
+      {
+        label: 'HTTP',
+        description: vscode.l10n.t('JSON over HTTP(S): the simulator, or a gateway in front of a server'),
+        value: 'http' as const,
+      },
+    ];
+    const picked = await input.showQuickPick({
+      title,
+      step: 2,
+      totalSteps: total(),
+      placeholder: vscode.l10n.t('How to reach the server'),
+      items,
+      active: items.find((i) => i.value === draft.transport),
+    });
+    draft.transport = picked.value;
+    return where;
+  };
+  const where: Step = async (input) => {
+    if (draft.transport === 'http') {
+      draft.url = (
+        await input.showInputBox({
+          title,
+          step: 3,
+          totalSteps: total(),
+          prompt: vscode.l10n.t('The server URL'),
+          value: draft.url ?? 'http://127.0.0.1:18886',
+          validate: (v) => {
+            const r = ServerProfile.safeParse({ name: 'x', url: v.trim() });
+            return r.success ? undefined : { error: r.error.issues[0]?.message ?? '' };
+          },
+        })
+      ).trim();
+    } else {
+      const text = await input.showInputBox({
+        title,
+        step: 3,
+        totalSteps: total(),
+        prompt: vscode.l10n.t('Host and API control port, e.g. jetstream.example.com:8886'),
+        value: draft.host ? `${draft.host}:${draft.port ?? 8886}` : 'localhost:8886',
+        validate: (v) => {
+          const r = parseHostPort(v, 8886, vscode.l10n);
+          return 'error' in r ? r : { understood: vscode.l10n.t('Understood: {0}', r.understood) };
+        },
+      });
+      const r = parseHostPort(text, 8886, vscode.l10n);
+      if ('value' in r) Object.assign(draft, r.value);
+    }
+    return user;
+  };
+  /** A free-text step whose empty answer means "use the default". */
+  const textStep =
+    (
+      step: number,
+      prompt: string,
+      field: 'user' | 'consolePath' | 'pythonPath' | 'pythonLibraryPath',
+      next: () => Step | undefined,
+    ): Step =>
+    async (input) => {
+      const v = await input.showInputBox({ title, step, totalSteps: total(), prompt, value: draft[field] ?? '' });
+      draft[field] = v.trim() || undefined;
+      return next();
+    };
+  const libraryPath = textStep(
+    6,
+    vscode.l10n.t("A folder holding the vendor's jetstream package; leave empty when the interpreter imports it already"),
+    'pythonLibraryPath',
+    () => undefined,
+  );
+  const pythonPath = textStep(
+    5,
+    vscode.l10n.t('The Python interpreter (3.8 or later); leave empty for python3 on PATH'),
+    'pythonPath',
+    () => libraryPath,
+  );
+  const consolePath = textStep(
+    5,
+    vscode.l10n.t('The jetstream console executable; leave empty for jetstream on PATH'),
+    'consolePath',
+    () => undefined,
+  );
+  const user = textStep(4, vscode.l10n.t('User name; leave empty for a server that needs no sign-in'), 'user', () =>
+    draft.transport === 'cli' ? consolePath : draft.transport === 'python' ? pythonPath : undefined,
+  );
+  if (!(await MultiStepInput.run(name))) return undefined;
+  // Fields of another transport do not stay behind when the transport changed.
+  const { url, host, port, consolePath: cp, pythonPath: pp, pythonLibraryPath: lp, ...common } = draft;
+  const specific =
+    draft.transport === 'http'
+      ? { url }
+      : draft.transport === 'cli'
+        ? { host, port, consolePath: cp }
+        : { host, port, pythonPath: pp, pythonLibraryPath: lp };
+  const parsed = ServerProfile.safeParse(Object.fromEntries(Object.entries({ ...common, ...specific }).filter(([, v]) => v !== undefined)));
+  if (!parsed.success) {
+    void vscode.window.showErrorMessage(parsed.error.issues[0]?.message ?? '');
+    return undefined;
+  }
+  return parsed.data;
+}
+
+async function addOrEdit(d: ServerDeps, existing?: ServerProfile): Promise<void> {
+  const profile = await askProfile(d, existing);
+  if (!profile) return;
+  if (sendsCredentialsInClear(profile)) {
     const send = vscode.l10n.t('Use Unencrypted HTTP');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t("The password or token for '{0}' would travel unencrypted over http:// to {1}.", profile.name, profile.url ?? ''),
       { modal: true, detail: vscode.l10n.t('Anyone on the network path can read it. Use an https:// URL where the server offers one.') },
       send,
     );
-    if (choice !== send) return undefined;
+    if (choice !== send) return;
+  }
+  let secret: Secret | undefined;
+  if (profile.user) {
+    // The stored secret goes along only while the profile points at the same server as the same user.
+    const same =
+      existing &&
+      existing.transport === profile.transport &&
+      existing.user === profile.user &&
+      existing.url === profile.url &&
+      existing.host === profile.host &&
+      existing.port === profile.port;
+    secret = (same ? await d.secrets.get(existing) : undefined) ?? (await askSecret(profile.name, profile.user));
+    if (!secret) return;
   }
   for (;;) {
-    const tested = await testConnection(profile, secret);
-    if (tested === true || given) break;
+    const tested = await testConnection(d, profile, secret ?? {});
+    if (tested === true) break;
     // A refused password is never saved to be sent again: ask for another one or stop.
     if (tested.refused && profile.user) {
       const again = vscode.l10n.t('Enter Again');
-      const choice = await vscode.window.showWarningMessage(tested.message, { modal: true }, again);
-      if (choice !== again) return undefined;
+      if ((await vscode.window.showWarningMessage(tested.message, { modal: true }, again)) !== again) return;
       secret = await askSecret(profile.name, profile.user, tested.message);
-      if (!secret) return undefined;
+      if (!secret) return;
       continue;
     }
     const saveAnyway = vscode.l10n.t('Save Anyway');
@@ -66,194 +294,26 @@ async function addServer(s: Services, input?: ProfileInput, existing?: ServerPro
       { modal: true },
       saveAnyway,
     );
-    if (choice !== saveAnyway) return undefined;
+    if (choice !== saveAnyway) return;
     break;
   }
-  if (existing) await s.secrets.delete(existing);
-  if (secret) await s.secrets.store(profile, secret);
-  const others = s.store
-    .servers()
-    .map((st) => st.profile)
-    .filter((p) => p.name !== profile.name && p.name !== existing?.name);
-  const index = existing ? s.store.servers().findIndex((st) => st.profile.name === existing.name) : -1;
-  const profiles = [...others];
-  profiles.splice(index >= 0 ? index : profiles.length, 0, profile);
-  s.store.forgetClient(profile.name);
-  await writeProfiles(profiles);
-  s.log.info(`server '${profile.name}' ${existing ? 'updated' : 'added'}`);
-  return profile.name;
-}
-
-function collectGiven(input: ProfileInput): { profile: ServerProfile; secret?: Secret } | undefined {
-  const { password, token, ...rest } = input;
-  const parsed = ServerProfile.safeParse(rest);
-  if (!parsed.success) throw new Error(vscode.l10n.t('Invalid server profile: {0}', parsed.error.issues[0]?.message ?? ''));
-  return { profile: parsed.data, secret: password !== undefined || token !== undefined ? { password, token } : undefined };
-}
-
-/** The guided flow: each step validated as it is typed, Escape cancels the whole flow. */
-async function askProfile(s: Services, existing?: ServerProfile): Promise<{ profile: ServerProfile; secret?: Secret } | undefined> {
-  const title = existing ? vscode.l10n.t('Edit JetStream Server') : vscode.l10n.t('Add JetStream Server');
-  const taken = new Set(
-    s.store
-      .servers()
-      .map((st) => st.profile.name)
-      .filter((n) => n !== existing?.name),
-  );
-  const name = await vscode.window.showInputBox({
-    title: `${title} (1/4)`,
-    prompt: vscode.l10n.t('A name for this server, as it will appear in the tree'),
-    value: existing?.name ?? '',
-    ignoreFocusOut: true,
-    validateInput: (v) =>
-      !v.trim() ? vscode.l10n.t('Enter a name.') : taken.has(v.trim()) ? vscode.l10n.t('Another server already has this name.') : undefined,
-  });
-  if (name === undefined) return undefined;
-  const transport = await vscode.window.showQuickPick(
-    [
-      { label: 'HTTP', description: vscode.l10n.t('JSON over HTTP(S), e.g. the simulator or a gateway'), value: 'http' as const },
-      { label: vscode.l10n.t('Console API'), description: vscode.l10n.t("the vendor's `jetstream api` command"), value: 'cli' as const },
-    ],
-    { title: `${title} (2/4)`, placeHolder: vscode.l10n.t('How to reach the server'), ignoreFocusOut: true },
-  );
-  if (!transport) return undefined;
-  const draft: Record<string, unknown> = { name: name.trim(), transport: transport.value, superuser: existing?.superuser ?? false };
-  if (existing?.ca) draft.ca = existing.ca;
-  if (transport.value === 'http') {
-    const url = await vscode.window.showInputBox({
-      title: `${title} (3/4)`,
-      prompt: vscode.l10n.t('The server URL'),
-      value: existing?.url ?? 'http://127.0.0.1:18886',
-      ignoreFocusOut: true,
-      validateInput: (v) => {
-        const r = ServerProfile.safeParse({ name: 'x', url: v.trim() });
-        return r.success ? undefined : r.error.issues[0]?.message;
-      },
-    });
-    if (url === undefined) return undefined;
-    draft.url = url.trim();
-  } else {
-    const hostPort = await vscode.window.showInputBox({
-      title: `${title} (3/4)`,
-      prompt: vscode.l10n.t('Host and API control port, e.g. jetstream.example.com:8886'),
-      value: existing?.host ? `${existing.host}:${existing.port ?? 8886}` : 'localhost:8886',
-      ignoreFocusOut: true,
-      validateInput: (v) => (/^[^\s:]+(:\d{1,5})?$/.test(v.trim()) ? undefined : vscode.l10n.t('Use host or host:port.')),
-    });
-    if (hostPort === undefined) return undefined;
-    const [host, port] = hostPort.trim().split(':');
-    draft.host = host;
-    draft.port = port ? Number(port) : 8886;
-    if (existing?.consolePath) draft.consolePath = existing.consolePath;
-  }
-  const user = await vscode.window.showInputBox({
-    title: `${title} (4/4)`,
-    prompt: vscode.l10n.t('User name; leave empty for a server that needs no sign-in'),
-    value: existing?.user ?? '',
-    ignoreFocusOut: true,
-  });
-  if (user === undefined) return undefined;
-  if (user.trim()) draft.user = user.trim();
-  const parsed = ServerProfile.safeParse(draft);
-  if (!parsed.success) {
-    void vscode.window.showErrorMessage(parsed.error.issues[0]?.message ?? '');
-    return undefined;
-  }
-  const p = parsed.data;
-  let secret: Secret | undefined;
-  if (p.user) {
-    // The stored secret goes along only while the profile points at the same server as the same user.
-    const sameTarget =
-      existing &&
-      existing.transport === p.transport &&
-      existing.user === p.user &&
-      existing.url === p.url &&
-      existing.host === p.host &&
-      existing.port === p.port;
-    secret = (sameTarget ? await s.secrets.get(existing) : undefined) ?? (await askSecret(p.name, p.user));
-    if (!secret) return undefined;
-  }
-  return { profile: p, secret };
+  await saveProfile(d, profile, secret, existing);
 }
 
 /** true, or why the server could not be reached with these settings (and whether it refused the credentials). */
-async function testConnection(profile: ServerProfile, secret?: Secret): Promise<true | { message: string; refused: boolean }> {
+async function testConnection(
+  d: ServerDeps,
+  profile: ServerProfile,
+  secret: Secret,
+): Promise<true | { message: string; refused: boolean }> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Connecting to '{0}'…", profile.name), cancellable: true },
-    async (_progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let client: JetStreamClient | undefined;
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Connecting to '{0}'…", profile.name) },
+    async () => {
       try {
-        const ca = profile.ca ? await readFile(profile.ca, 'utf8') : undefined;
-        client = JetStreamClient.create(clientEndpoint(profile, secret ?? {}, ca), { timeoutMs: requestTimeoutMs(), signal: abort.signal });
-        const info = await client.getServerInfo();
-        if (info.authRequired && !profile.user)
-          return { message: vscode.l10n.t('the server requires a user name and password'), refused: false };
-        if (profile.user) await client.listDestinations();
-        return true;
+        return await d.mirror.request({ op: 'test', profile, secret });
       } catch (e) {
-        const message = e instanceof JetStreamError || e instanceof Error ? e.message : String(e);
-        return { message, refused: e instanceof JetStreamError && e.code === 'AuthFailed' };
-      } finally {
-        await client?.close();
+        return { message: e instanceof Error ? e.message : String(e), refused: (e as { code?: string }).code === 'AuthFailed' };
       }
     },
   );
-}
-
-async function removeServer(s: Services, target?: Target): Promise<void> {
-  const name = await pickServer(s, target);
-  if (!name) return;
-  const remove = vscode.l10n.t('Remove');
-  const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t("Remove server '{0}' from the list? Its destinations stay on the server; the stored password is deleted.", name),
-    { modal: true },
-    remove,
-  );
-  if (choice !== remove) return;
-  const state = s.store.server(name);
-  if (state) await s.secrets.delete(state.profile);
-  await writeProfiles(
-    s.store
-      .servers()
-      .map((st) => st.profile)
-      .filter((p) => p.name !== name),
-  );
-}
-
-async function signIn(s: Services, target?: Target, given?: Secret): Promise<void> {
-  const name = await pickServer(s, target);
-  const state = name ? s.store.server(name) : undefined;
-  if (!name || !state) return;
-  if (!state.profile.user) {
-    void vscode.window.showInformationMessage(vscode.l10n.t("Server '{0}' has no user in its profile. Edit the server to add one.", name));
-    return;
-  }
-  const secret = given ?? (await askSecret(name, state.profile.user, state.error?.isAuthentication ? state.error.message : undefined));
-  if (!secret) return;
-  await s.secrets.store(state.profile, secret);
-  s.store.credentialsChanged(name);
-  s.log.info(`signed in again to '${name}'`);
-  await s.scheduler.refreshNow(name, { manual: true });
-}
-
-async function startDemoServer(s: Services): Promise<string | undefined> {
-  try {
-    const url = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the JetStream demo server…') },
-      () => s.demo.start(),
-    );
-    const profiles = s.store.servers().map((st) => st.profile);
-    const demo = profiles.find((p) => p.name === 'Demo');
-    if (demo?.url !== url) {
-      const next: ServerProfile = { name: 'Demo', transport: 'http', url, superuser: false };
-      await writeProfiles(demo ? profiles.map((p) => (p.name === 'Demo' ? next : p)) : [...profiles, next]);
-    }
-    await vscode.commands.executeCommand('jetstream.destinations.focus');
-    return url;
-  } catch (e) {
-    reportError(s, vscode.l10n.t('Could not start the demo server'), e);
-    return undefined;
-  }
 }

@@ -1,137 +1,173 @@
 /**
- * userData entries: add, edit, delete. Every change sends only the key the user touched
- * (updateObjectUserData merges, deleteObjectUserData removes), so keys someone else set meanwhile survive.
+ * userData entries: add, edit, delete (with Undo). Each goes through the engine's one userData edit,
+ * which sends only the key touched and says whether the change landed, was refused, or is unknown.
  */
 import * as vscode from 'vscode';
-import { UserDataKey } from '../api/schemas';
-import type { UserDataNode } from '../views/tree';
-import { idOf, pickDestination, reportError, type Services, type Target } from './services';
+import { UserDataKey, UserDataValue } from '../api/schemas';
+import type { DestinationMirror } from '../model/mirror';
+import type { EditOutcome } from '../model/userDataEdit';
+import { describeOutcome } from '../views/editWords';
+import type { DestinationsTreeProvider } from '../views/tree';
+import type { UndoLast } from '../views/undo';
+import { destinationOf, entryOf, type Targets } from './targets';
 
-const MAX_VALUE_LENGTH = 65_536;
+export interface UserDataDeps extends Targets {
+  readonly log: vscode.LogOutputChannel;
+  readonly undo: UndoLast;
+}
 
-export function registerUserDataCommands(s: Services): vscode.Disposable[] {
+/** Sets one key; what the user is told about it, and a Retry that never overwrites a colleague's newer value. */
+export async function setUserData(
+  d: { mirror: DestinationMirror; log: vscode.LogOutputChannel },
+  server: string,
+  key: string,
+  entry: string,
+  value: string,
+  before?: string | null,
+): Promise<EditOutcome> {
+  const outcome = await d.mirror
+    .request({ op: 'editUserData', server, key, set: { [entry]: value }, expect: before === undefined ? undefined : { [entry]: before } })
+    .catch((e: unknown) => ({
+      result: 'rejected' as const,
+      error: { code: 'Internal' as const, message: e instanceof Error ? e.message : String(e) },
+    }));
+  const words = describeOutcome(outcome, entry);
+  d.log[outcome.result === 'landed' ? 'info' : 'warn'](`${words.log} on destination ${key} ('${server}')`);
+  return outcome;
+}
+
+export async function deleteUserData(
+  d: { mirror: DestinationMirror; log: vscode.LogOutputChannel },
+  server: string,
+  key: string,
+  entry: string,
+): Promise<EditOutcome> {
+  const outcome = await d.mirror.request({ op: 'editUserData', server, key, remove: [entry] }).catch((e: unknown) => ({
+    result: 'rejected' as const,
+    error: { code: 'Internal' as const, message: e instanceof Error ? e.message : String(e) },
+  }));
+  d.log[outcome.result === 'landed' ? 'info' : 'warn'](
+    `${describeOutcome(outcome, entry).log} (delete) on destination ${key} ('${server}')`,
+  );
+  return outcome;
+}
+
+export function registerUserDataCommands(d: UserDataDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('jetstream.addUserData', (target?: Target, key?: string, value?: string) =>
-      addEntry(s, target, key, value),
-    ),
-    vscode.commands.registerCommand('jetstream.editUserData', (target?: UserDataNode, value?: string) => editEntry(s, target, value)),
-    vscode.commands.registerCommand('jetstream.deleteUserData', (target?: UserDataNode) => deleteEntry(s, target)),
+    vscode.commands.registerCommand('jetstream.addUserData', (arg?: unknown) => add(d, arg)),
+    vscode.commands.registerCommand('jetstream.editUserData', (arg?: unknown) => edit(d, arg)),
+    vscode.commands.registerCommand('jetstream.deleteUserData', (arg?: unknown) => remove(d, arg)),
   ];
 }
 
-function checkValue(v: string): string | undefined {
-  return v.length > MAX_VALUE_LENGTH ? vscode.l10n.t('A value is at most {0} characters.', MAX_VALUE_LENGTH) : undefined;
+function valueProblem(v: string): string | undefined {
+  const r = UserDataValue.safeParse(v);
+  return r.success ? undefined : r.error.issues[0]?.message;
 }
 
-/** Sends one key's new value and shows the server's answer; on failure says which edit did not land. */
-export async function setEntry(s: Services, server: string, destinationId: string, key: string, value: string): Promise<boolean> {
-  try {
-    const userData = await (await s.store.client(server)).updateObjectUserData(idOf(s, server, destinationId), { [key]: value });
-    s.store.acceptUserData(server, destinationId, userData);
-    s.log.info(`userData '${key}' set on destination ${destinationId} ('${server}')`);
-    return true;
-  } catch (e) {
-    // Show the server's true state again, and offer the same edit once more.
-    void s.scheduler.refreshNow(server);
-    const message = e instanceof Error ? e.message : String(e);
-    s.log.error(`userData '${key}' on destination ${destinationId} ('${server}') did not land: ${message}`);
-    const retry = vscode.l10n.t('Retry');
-    void vscode.window
-      .showErrorMessage(vscode.l10n.t("The change to userData '{0}' did not land: {1}", key, message), retry)
-      .then((choice) => choice === retry && setEntry(s, server, destinationId, key, value));
-    return false;
-  }
+/** Shows an outcome that did not land, with Retry where trying again makes sense. */
+async function tell(d: UserDataDeps, outcome: EditOutcome, entry: string, retry?: () => Promise<unknown>): Promise<void> {
+  if (outcome.result === 'landed') return;
+  const { shown } = describeOutcome(outcome, entry);
+  const again = vscode.l10n.t('Retry');
+  const choice = await (outcome.result === 'conflict' || !retry
+    ? vscode.window.showWarningMessage(shown ?? '')
+    : vscode.window.showErrorMessage(shown ?? '', again));
+  if (choice === again) await retry?.();
 }
 
-export async function removeEntry(s: Services, server: string, destinationId: string, key: string): Promise<boolean> {
-  try {
-    const userData = await (await s.store.client(server)).deleteObjectUserData(idOf(s, server, destinationId), [key]);
-    s.store.acceptUserData(server, destinationId, userData);
-    s.log.info(`userData '${key}' deleted on destination ${destinationId} ('${server}')`);
-    return true;
-  } catch (e) {
-    reportError(s, vscode.l10n.t("userData '{0}' was not deleted", key), e);
-    void s.scheduler.refreshNow(server);
-    return false;
-  }
-}
-
-async function addEntry(s: Services, target?: Target, givenKey?: string, givenValue?: string): Promise<void> {
-  const picked = await pickDestination(s, target);
-  if (!picked) return;
-  const existing = s.store.destination(picked.server, picked.destinationId)?.userData ?? {};
-  const key =
-    givenKey ??
-    (await vscode.window.showInputBox({
-      title: vscode.l10n.t('Add userData Entry'),
-      prompt: vscode.l10n.t('Key'),
-      ignoreFocusOut: true,
-      validateInput: (v) => {
-        const r = UserDataKey.safeParse(v);
-        if (!r.success) return r.error.issues[0]?.message;
-        return Object.hasOwn(existing, v) ? vscode.l10n.t('This key exists already; edit it instead.') : undefined;
-      },
-    }));
+async function add(d: UserDataDeps, arg: unknown): Promise<void> {
+  const target = await destinationOf(d, arg);
+  const row = target && d.mirror.row(target.server, target.key);
+  if (!target || !row) return;
+  const existing = new Set(row.userData.map(([k]) => k));
+  const key = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Add userData Entry to {0} (1/2)', row.label),
+    prompt: vscode.l10n.t('Key'),
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      const r = UserDataKey.safeParse(v);
+      if (!r.success) return r.error.issues[0]?.message;
+      return existing.has(v) ? vscode.l10n.t('This key exists already; edit it instead.') : undefined;
+    },
+  });
   if (key === undefined) return;
-  const value =
-    givenValue ??
-    (await vscode.window.showInputBox({
-      title: vscode.l10n.t('Add userData Entry'),
-      prompt: vscode.l10n.t('Value of {0}', key),
-      ignoreFocusOut: true,
-      validateInput: checkValue,
-    }));
+  const value = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Add userData Entry to {0} (2/2)', row.label),
+    prompt: vscode.l10n.t('Value of {0}', key),
+    ignoreFocusOut: true,
+    validateInput: valueProblem,
+  });
   if (value === undefined) return;
-  await setEntry(s, picked.server, picked.destinationId, key, value);
+  const outcome = await setUserData(d, target.server, target.key, key, value, null);
+  if (outcome.result === 'landed') await revealEntry(d.tree, d.treeView, target.server, target.key, key);
+  await tell(d, outcome, key, () => setUserData(d, target.server, target.key, key, value, null));
 }
 
-async function pickEntry(
-  s: Services,
-  target?: Partial<UserDataNode>,
-): Promise<{ server: string; destinationId: string; key: string } | undefined> {
-  if (target?.server && target.destinationId && target.key !== undefined)
-    return { server: target.server, destinationId: target.destinationId, key: target.key };
-  const picked = await pickDestination(s, target);
-  if (!picked) return undefined;
-  const keys = Object.keys(s.store.destination(picked.server, picked.destinationId)?.userData ?? {});
-  if (!keys.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('This destination has no userData.'));
-    return undefined;
+/** The new entry in view: its destination's row expanded (it may have had no userData before). */
+async function revealEntry(
+  tree: DestinationsTreeProvider,
+  view: vscode.TreeView<unknown>,
+  server: string,
+  key: string,
+  entry: string,
+): Promise<void> {
+  try {
+    await view.reveal(tree.userDataNode(server, key, entry), { select: true, focus: false, expand: true });
+  } catch {
+    // A filter may hide it: it exists all the same.
   }
-  const key = await vscode.window.showQuickPick(keys, { title: vscode.l10n.t('Choose a userData key') });
-  return key === undefined ? undefined : { ...picked, key };
 }
 
-async function editEntry(s: Services, target?: UserDataNode, givenValue?: string): Promise<void> {
-  const entry = await pickEntry(s, target);
-  if (!entry) return;
-  const userData = s.store.destination(entry.server, entry.destinationId)?.userData;
-  if (!userData || !Object.hasOwn(userData, entry.key)) {
-    void vscode.window.showWarningMessage(vscode.l10n.t("userData '{0}' no longer exists on this destination.", entry.key));
+async function edit(d: UserDataDeps, arg: unknown): Promise<void> {
+  const node = await entryOf(d, arg);
+  if (!node) return;
+  const entry = d.mirror.row(node.server, node.destinationId)?.userData.find(([k]) => k === node.key);
+  if (!entry) {
+    void vscode.window.showWarningMessage(vscode.l10n.t("userData '{0}' no longer exists on this destination.", node.key));
     return;
   }
-  const current = userData[entry.key];
-  if (typeof current !== 'string') {
+  const [, current, editable] = entry;
+  if (!editable) {
     void vscode.window.showInformationMessage(
-      vscode.l10n.t("userData '{0}' holds JSON that is not text; editing it as text would change its type.", entry.key),
+      vscode.l10n.t("userData '{0}' holds JSON that is not text; editing it as text would change its type.", node.key),
     );
     return;
   }
-  const value =
-    givenValue ??
-    (await vscode.window.showInputBox({
-      title: vscode.l10n.t('Edit userData Entry'),
-      prompt: vscode.l10n.t('Value of {0}', entry.key),
-      value: current,
-      ignoreFocusOut: true,
-      validateInput: checkValue,
-    }));
+  const value = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Edit userData Entry'),
+    prompt: vscode.l10n.t('Value of {0}', node.key),
+    value: current,
+    ignoreFocusOut: true,
+    validateInput: valueProblem,
+  });
   if (value === undefined || value === current) return;
-  await setEntry(s, entry.server, entry.destinationId, entry.key, value);
+  const run = async (): Promise<void> => {
+    // A Retry checks the key still holds what the user saw, so a colleague's newer value is never overwritten.
+    const outcome = await setUserData(d, node.server, node.destinationId, node.key, value, current);
+    await tell(d, outcome, node.key, run);
+  };
+  const first = await setUserData(d, node.server, node.destinationId, node.key, value);
+  await tell(d, first, node.key, run);
 }
 
-async function deleteEntry(s: Services, target?: UserDataNode): Promise<void> {
-  const entry = await pickEntry(s, target);
-  if (!entry) return;
-  await removeEntry(s, entry.server, entry.destinationId, entry.key);
+async function remove(d: UserDataDeps, arg: unknown): Promise<void> {
+  const node = await entryOf(d, arg);
+  if (!node) return;
+  const row = d.mirror.row(node.server, node.destinationId);
+  const entry = row?.userData.find(([k]) => k === node.key);
+  if (!row || !entry) return;
+  const outcome = await deleteUserData(d, node.server, node.destinationId, node.key);
+  if (outcome.result !== 'landed') return tell(d, outcome, node.key, () => deleteUserData(d, node.server, node.destinationId, node.key));
+  const [, value, editable] = entry;
+  if (!editable) return; // a value that is not text cannot be written back as it was
+  const what = vscode.l10n.t("delete of userData '{0}' on {1}", node.key, row.label);
+  const undo = async () => {
+    const back = await setUserData(d, node.server, node.destinationId, node.key, value, null);
+    await tell(d, back, node.key);
+  };
+  d.undo.offer(what, undo);
+  const undoWord = vscode.l10n.t('Undo');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t("Deleted userData '{0}' of {1}.", node.key, row.label), undoWord);
+  if (choice === undoWord) await d.undo.run();
 }

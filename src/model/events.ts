@@ -5,6 +5,13 @@ export interface Disposable {
 export type Listener<T> = (event: T) => void;
 export type Event<T> = (listener: Listener<T>) => Disposable;
 
+/** Where a failing listener is reported: the extension points it at its log. */
+let report: (error: unknown) => void = (e) => console.error('JetStream: an event listener failed:', e);
+
+export function reportListenerErrors(to: (error: unknown) => void): void {
+  report = to;
+}
+
 export class Emitter<T> {
   private listeners = new Set<Listener<T>>();
 
@@ -19,7 +26,7 @@ export class Emitter<T> {
       try {
         listener(event);
       } catch (e) {
-        console.error('JetStream: an event listener failed:', e);
+        report(e);
       }
     }
   }

@@ -1,11 +1,11 @@
 /**
  * Filtering and sorting of a server's destinations. A filter is typed as one line, e.g.
- * `backup status:connected owner:demo`: words match the address, id, owner or a userData value;
- * `status:` and `owner:` narrow by those fields (repeat one to allow several values).
+ * `backup status:error owner:demo`: words match the address, id, owner, error, and userData keys and
+ * values; `status:` and `owner:` narrow by those fields (any case; repeat one to allow several values).
  */
-import { idKey, type ListedDestination } from '../api/schemas';
-import { valueText } from './bounded';
-import { DESTINATION_STATUSES, destinationStatus, type DestinationStatus } from './status';
+import type { Row } from './engine/protocol';
+import { compareText } from './naturalSort';
+import { DESTINATION_STATUSES, type DestinationStatus } from './status';
 
 export interface DestinationFilter {
   text: string[];
@@ -13,8 +13,12 @@ export interface DestinationFilter {
   owners: string[];
 }
 
-export type SortOrder = 'address' | 'status' | 'rate' | 'queue';
-export const SORT_ORDERS: readonly SortOrder[] = ['address', 'status', 'rate', 'queue'];
+/** problems: errors, unreadable and stale rows first, then by address. */
+export type SortOrder = 'address' | 'problems' | 'rate' | 'queue';
+export const SORT_ORDERS: readonly SortOrder[] = ['address', 'problems', 'rate', 'queue'];
+
+/** Orders whose place of a row moves with live numbers or statuses: kept between list changes, re-sorted now and then. */
+export const LIVE_ORDERS: ReadonlySet<SortOrder> = new Set(['problems', 'rate', 'queue']);
 
 export const NO_FILTER: DestinationFilter = { text: [], statuses: [], owners: [] };
 
@@ -29,10 +33,11 @@ export function parseFilter(line: string): { filter: DestinationFilter } | { err
     const value = m[2]!;
     if (!value) return { error: `"${word}" needs a value after the colon` };
     if (m[1]!.toLowerCase() === 'status') {
-      if (!DESTINATION_STATUSES.includes(value as DestinationStatus)) {
+      const status = value.toLowerCase() as DestinationStatus;
+      if (!DESTINATION_STATUSES.includes(status)) {
         return { error: `unknown status "${value}"; use one of ${DESTINATION_STATUSES.join(', ')}` };
       }
-      filter.statuses.push(value as DestinationStatus);
+      filter.statuses.push(status);
     } else filter.owners.push(value);
   }
   return { filter };
@@ -46,43 +51,34 @@ export function isFiltered(f: DestinationFilter): boolean {
   return f.text.length + f.statuses.length + f.owners.length > 0;
 }
 
-export function matches(d: ListedDestination, f: DestinationFilter, serverTime: number | null): boolean {
-  if (f.statuses.length && !f.statuses.includes(destinationStatus(d, serverTime))) return false;
-  if (f.owners.length && !f.owners.includes(d.owner ?? '')) return false;
+export function matches(row: Row, f: DestinationFilter): boolean {
+  if (f.statuses.length && !f.statuses.includes(row.status)) return false;
+  if (f.owners.length && !f.owners.includes(row.owner)) return false;
   if (!f.text.length) return true;
-  const haystack = [
-    d.destinationAddress,
-    `${d.destinationAddress}:${d.destinationPort}`,
-    idKey(d.destinationId),
-    d.owner ?? '',
-    ...Object.values(d.userData ?? {}).map((v) => valueText(v, 1000)),
-  ]
-    .join('\n')
-    .toLowerCase();
+  const parts = [row.label, row.key, row.owner, row.error, row.problem];
+  for (const [key, value] of row.userData) parts.push(key, value.length > 1000 ? value.slice(0, 1000) : value);
+  const haystack = parts.join('\n').toLowerCase();
   return f.text.every((w) => haystack.includes(w));
 }
 
-const STATUS_RANK: Record<DestinationStatus, number> = { error: 0, invalid: 1, stale: 2, disconnected: 3, negotiating: 4, connected: 5 };
+const PROBLEM_RANK: Record<DestinationStatus, number> = { error: 0, invalid: 1, stale: 2, disconnected: 3, negotiating: 4, connected: 5 };
 
-/** Visible destinations in display order. Ties fall back to address, then id, so the order is stable. */
-export function arrange(
-  list: Iterable<ListedDestination>,
-  f: DestinationFilter,
-  order: SortOrder,
-  serverTime: number | null,
-): ListedDestination[] {
-  const shown = [...list].filter((d) => matches(d, f, serverTime));
-  // Code-unit order, not localeCompare: ten times faster at 50,000 rows, and addresses are ASCII.
-  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  const byAddress = (a: ListedDestination, b: ListedDestination) =>
-    text(a.destinationAddress, b.destinationAddress) ||
-    a.destinationPort - b.destinationPort ||
-    text(idKey(a.destinationId), idKey(b.destinationId));
-  const compare: Record<SortOrder, (a: ListedDestination, b: ListedDestination) => number> = {
-    address: byAddress,
-    status: (a, b) => STATUS_RANK[destinationStatus(a, serverTime)] - STATUS_RANK[destinationStatus(b, serverTime)] || byAddress(a, b),
-    rate: (a, b) => b.sendRateAverage - a.sendRateAverage || byAddress(a, b),
-    queue: (a, b) => b.numTransfersQueued - a.numTransfersQueued || byAddress(a, b),
-  };
-  return shown.sort(compare[order]);
+const byAddress = (a: Row, b: Row) => compareText(a.sortKey, b.sortKey) || a.port - b.port || compareText(a.key, b.key);
+
+const COMPARE: Record<SortOrder, (a: Row, b: Row) => number> = {
+  address: byAddress,
+  problems: (a, b) => PROBLEM_RANK[a.status] - PROBLEM_RANK[b.status] || byAddress(a, b),
+  rate: (a, b) => b.sendRateAverage - a.sendRateAverage || byAddress(a, b),
+  queue: (a, b) => b.numTransfersQueued - a.numTransfersQueued || byAddress(a, b),
+};
+
+export function comparator(order: SortOrder): (a: Row, b: Row) => number {
+  return COMPARE[order];
+}
+
+/** Visible rows in display order. Ties fall back to address, then id, so the order is stable. */
+export function arrange(rows: Iterable<Row>, f: DestinationFilter, order: SortOrder): Row[] {
+  const shown: Row[] = [];
+  for (const r of rows) if (matches(r, f)) shown.push(r);
+  return shown.sort(COMPARE[order]);
 }

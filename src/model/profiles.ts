@@ -92,8 +92,11 @@ export function needsSecret(profile: ServerProfile): boolean {
   return profile.user !== undefined;
 }
 
-/** Facts about a profile its server row states: what its transport cannot do. */
-export type ProfileNotice = 'consoleSuperuser';
+/**
+ * Facts about a server its row states: its transport cannot give the superuser view, the server
+ * refused it, or it is the embedded demo and not running.
+ */
+export type ProfileNotice = 'consoleSuperuser' | 'superuserRefused' | 'demoStopped';
 
 export function profileNotices(profile: ServerProfile): ProfileNotice[] {
   // Elevation is a call inside a session (superuser()); a console process per call has none to elevate.

@@ -1,33 +1,33 @@
 /**
- * What a row of the tree says, as pure functions the tree adapts to VS Code: a destination's words
- * and icon, and for a server's error its title and the action that fixes it.
+ * A destination as a row of the tree, made on the engine's thread from the record the server sent:
+ * only what the tree, the filter, the sort and the pickers need, cut to what a row can show and with
+ * the profile's secrets removed.
  */
-import type { JetStreamError, JetStreamErrorCode } from '../api/errors';
 import type { Redact } from '../api/redact';
-import type { ListedDestination } from '../api/schemas';
+import { idKey, type ListedDestination } from '../api/schemas';
 import { valueText } from './bounded';
-import { formatCount, formatRate, formatRatePair, truncate } from './format';
-import { STATUS_LABELS, type DestinationStatus } from './status';
-
-/** Codicon and theme colour per status: colour is never the only signal, the description has words too. */
-export const STATUS_ICONS: Readonly<Record<DestinationStatus, { icon: string; color: string }>> = {
-  connected: { icon: 'pass-filled', color: 'testing.iconPassed' },
-  negotiating: { icon: 'sync', color: 'charts.yellow' },
-  disconnected: { icon: 'debug-disconnect', color: 'disabledForeground' },
-  error: { icon: 'error', color: 'errorForeground' },
-  stale: { icon: 'history', color: 'descriptionForeground' },
-  invalid: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
-};
+import type { Row, UserDataEntry } from './engine/protocol';
+import { truncate } from './format';
+import { addressSortKey } from './naturalSort';
+import { destinationStatus } from './status';
 
 /** Longest text a row shows of a server string; tooltips show more, the details panel everything. */
 export const MAX_ROW_TEXT = 200;
+/** The port most destinations use: a label names the port only when it is another. */
+export const DEFAULT_DESTINATION_PORT = 8886;
+/** Longest userData value kept in a row: what an edit box can take and the tree can show. */
+const MAX_ROW_VALUE = 100_000;
 
 const asIs: Redact = (text) => text;
 
-/** The row's label: address and port, cut to what a row can show, the profile's secrets removed. */
-export function destinationLabel(d: ListedDestination, redact: Redact = asIs): string {
+/** The row's label: the address, and the port when it is not 8886; cut, the profile's secrets removed. */
+export function destinationLabel(
+  d: Pick<ListedDestination, 'destinationAddress' | 'destinationPort' | 'destinationId' | 'problem'>,
+  redact: Redact = asIs,
+): string {
   if (d.problem && !d.destinationAddress) return `unreadable destination (${redact(truncate(String(d.destinationId), 60))})`;
-  return `${redact(truncate(d.destinationAddress, MAX_ROW_TEXT))}:${d.destinationPort}`;
+  const address = redact(truncate(d.destinationAddress, MAX_ROW_TEXT));
+  return d.destinationPort === DEFAULT_DESTINATION_PORT ? address : `${address}:${d.destinationPort}`;
 }
 
 /** The error a destination reports, in the server's words with the profile's secrets removed. */
@@ -36,51 +36,48 @@ export function destinationError(d: ListedDestination, redact: Redact): string {
   return redact(truncate(d.lastErrorMessage || code || 'error', 500));
 }
 
-export function describeDestination(d: ListedDestination, status: DestinationStatus, redact: Redact): string {
-  const queue = d.numTransfersQueued ? ` · ${formatCount(d.numTransfersQueued)} queued` : '';
-  if (status === 'invalid') return `unexpected data: ${redact(truncate(d.problem ?? '', 120))}`;
-  if (status === 'error') return `${truncate(destinationError(d, redact), 80)}${queue}`;
-  if (status === 'connected') return `${formatRatePair(d.sendRateAverage, d.sendRateMax)}${queue}`;
-  return `${STATUS_LABELS[status].toLowerCase()} · max ${formatRate(d.sendRateMax)}${queue}`;
+export function toRow(d: ListedDestination, serverTime: number | null, redact: Redact): Row {
+  const userData: UserDataEntry[] = [];
+  for (const key of Object.keys(d.userData ?? {})) {
+    const v = d.userData![key];
+    userData.push([redact(key), typeof v === 'string' ? redact(v) : redact(valueText(v, MAX_ROW_VALUE)), typeof v === 'string']);
+  }
+  const status = destinationStatus(d, serverTime);
+  return {
+    key: idKey(d.destinationId),
+    id: d.destinationId,
+    label: destinationLabel(d, redact),
+    address: redact(truncate(d.destinationAddress, 1000)),
+    port: d.destinationPort,
+    sortKey: addressSortKey(truncate(d.destinationAddress, 300)),
+    status,
+    sendRateAverage: d.sendRateAverage,
+    sendRateMax: d.sendRateMax,
+    numTransfersQueued: d.numTransfersQueued,
+    owner: redact(truncate(d.owner ?? '', MAX_ROW_TEXT)),
+    error: status === 'error' ? destinationError(d, redact) : '',
+    problem: d.problem ? redact(truncate(d.problem, 500)) : '',
+    userData,
+  };
 }
 
-/** A userData value as a row shows it: text as it is, other JSON as JSON. */
-export function userDataText(value: unknown, max = MAX_ROW_TEXT, redact: Redact = asIs): string {
-  return redact(valueText(value, max));
+/** Whether two rows differ only in the numbers that move every second (rate, queue). */
+export function onlyNumbersDiffer(a: Row, b: Row): boolean {
+  if (a.status !== b.status || a.label !== b.label || a.error !== b.error || a.problem !== b.problem || a.owner !== b.owner) return false;
+  if (a.userData.length !== b.userData.length) return false;
+  for (let i = 0; i < a.userData.length; i++) {
+    const x = a.userData[i]!;
+    const y = b.userData[i]!;
+    if (x[0] !== y[0] || x[1] !== y[1] || x[2] !== y[2]) return false;
+  }
+  return true;
 }
 
-/** What fixes a server's error: the problem row's click and inline action. */
-export type Fix = 'signIn' | 'editServer' | 'retry' | 'showLog' | 'superuser';
-
-export interface ServerProblem {
-  /** Short words for the row, e.g. "Password refused". */
-  title: string;
-  fix: Fix;
-}
-
-const PROBLEMS: Record<JetStreamErrorCode, ServerProblem> = {
-  AuthFailed: { title: 'Sign-in refused', fix: 'signIn' },
-  AuthRequired: { title: 'Sign-in needed', fix: 'signIn' },
-  TlsIdentity: { title: "Server identity can't be verified", fix: 'editServer' },
-  Unreachable: { title: 'Server unreachable', fix: 'retry' },
-  Timeout: { title: 'Server did not answer in time', fix: 'retry' },
-  Aborted: { title: 'Cancelled', fix: 'retry' },
-  InvalidResponse: { title: 'Server sent invalid data', fix: 'showLog' },
-  ConsoleNotFound: { title: 'Console API not found', fix: 'editServer' },
-  PythonSetup: { title: 'Python library not usable', fix: 'editServer' },
-  Unsupported: { title: 'Not possible over this transport', fix: 'editServer' },
-  PermissionDenied: { title: 'Permission denied', fix: 'superuser' },
-  NotFound: { title: 'Not found', fix: 'retry' },
-  UnknownCommand: { title: 'Command unknown to this server', fix: 'editServer' },
-  InvalidRequest: { title: 'Request refused', fix: 'showLog' },
-  InvalidParameter: { title: 'Request refused', fix: 'showLog' },
-  PayloadTooLarge: { title: 'Request too large', fix: 'showLog' },
-  ServerError: { title: 'Server error', fix: 'retry' },
-  Internal: { title: 'Internal error of this extension', fix: 'showLog' },
-};
-
-export function serverProblem(error: JetStreamError): ServerProblem {
-  if (error.code === 'AuthFailed')
-    return { title: error.details.credential === 'token' ? 'API token refused' : 'Password refused', fix: 'signIn' };
-  return PROBLEMS[error.code];
+export function sameRow(a: Row, b: Row): boolean {
+  return (
+    onlyNumbersDiffer(a, b) &&
+    a.sendRateAverage === b.sendRateAverage &&
+    a.sendRateMax === b.sendRateMax &&
+    a.numTransfersQueued === b.numTransfersQueued
+  );
 }

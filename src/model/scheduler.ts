@@ -30,7 +30,7 @@ export class RefreshScheduler implements Disposable {
   private active = false;
   private disposed = false;
   private readonly intervalEmitter = new Emitter<string>();
-  /** A server's effective interval changed (stretched for size, or backing off). */
+  /** A server's effective interval or next try changed (stretched for size, or backing off). */
   readonly onDidChangeInterval = this.intervalEmitter.event;
 
   constructor(
@@ -71,9 +71,9 @@ export class RefreshScheduler implements Disposable {
     return this.delays.get(server) ?? this.options.intervalMs;
   }
 
-  /** When a failing server is tried next (ms since the epoch), or undefined when it is not failing. */
+  /** When a failing server is tried next (ms since the epoch); undefined when it is not failing, or polling is off. */
   nextTryAt(server: string): number | undefined {
-    return this.store.server(server)?.phase === 'error' ? this.due.get(server) : undefined;
+    return this.active && this.store.server(server)?.phase === 'error' ? this.due.get(server) : undefined;
   }
 
   /** Runs every server now, except a failing one whose backoff has not run out: it keeps its time. */
@@ -108,17 +108,16 @@ export class RefreshScheduler implements Disposable {
   private rearm(name: string): void {
     const state = this.store.server(name);
     const delay = this.nextDelay(name);
-    if (this.delays.get(name) !== delay) {
-      this.delays.set(name, delay);
-      this.intervalEmitter.fire(name);
-    }
+    const changed = this.delays.get(name) !== delay;
+    this.delays.set(name, delay);
     // A refused credential is never sent again by itself.
-    if (!state || state.credentialsRefused) {
-      this.due.delete(name);
-      return;
+    if (!state || state.credentialsRefused) this.due.delete(name);
+    else {
+      this.due.set(name, Date.now() + delay);
+      if (this.active) this.arm(name, delay);
     }
-    this.due.set(name, Date.now() + delay);
-    if (this.active) this.arm(name, delay);
+    // A failing server's row says when it is tried next: that moves with every try.
+    if (changed || state?.phase === 'error') this.intervalEmitter.fire(name);
   }
 
   private arm(name: string, delay: number): void {

@@ -5,6 +5,7 @@
  * A failed refresh keeps the last good snapshot (marked as such) so nothing flickers to empty while a
  * server is briefly unreachable.
  */
+import { performance } from 'node:perf_hooks';
 import type { JetStreamClient } from '../api/client';
 import { JetStreamError } from '../api/errors';
 import { destinationKey, fullDestination, type DestinationList } from '../api/destinationList';
@@ -30,6 +31,11 @@ export interface ServerState {
    * account after a few refused attempts.
    */
   credentialsRefused: boolean;
+  /**
+   * The profile asks for the superuser view and the server refused it: the user's own destinations
+   * are shown instead, and the row says so.
+   */
+  superuserRefused: boolean;
   /** The server's clock of the last good snapshot (µs): staleness of a destination is measured against it. */
   serverTime: number | null;
   /** In the last snapshot: records left out because they repeated an earlier id, and records that did not fit. */
@@ -64,6 +70,8 @@ export type ClientFactory = (profile: ServerProfile) => Promise<JetStreamClient>
 export interface StoreOptions {
   /** Seconds of plot history kept per destination. */
   historySeconds?: number;
+  /** How long one request may take; passed with every call, so a change needs no new client. */
+  timeoutMs?: number;
   /** Where refreshes are reported: a failure as a warning when it is new, everything else as debug. */
   log?: (level: 'debug' | 'warn' | 'error', message: string) => void;
 }
@@ -75,6 +83,12 @@ export class DestinationStore implements Disposable {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly followUps = new Map<string, Promise<void>>();
   private invalidProfiles: InvalidProfile[] = [];
+  /**
+   * userData a user's edit confirmed, per server and destination, with the edit's sequence number: a
+   * poll that was asked for before the confirmation cannot paint the old value back.
+   */
+  private readonly edits = new Map<string, Map<string, { seq: number; userData: UserData }>>();
+  private editSeq = 0;
   private readonly changeEmitter = new Emitter<StoreChange>();
   private readonly profilesEmitter = new Emitter<void>();
   /** One event per refresh of one server. */
@@ -148,7 +162,7 @@ export class DestinationStore implements Disposable {
     if (state.credentialsRefused && state.error) return Promise.reject(state.error);
     let client = this.clients.get(name);
     if (!client) {
-      const opening = this.connect(state.profile);
+      const opening = this.connect(state.superuserRefused ? { ...state.profile, superuser: false } : state.profile);
       opening.catch(() => {
         if (this.clients.get(name) === opening) this.clients.delete(name);
       });
@@ -219,22 +233,24 @@ export class DestinationStore implements Disposable {
 
   private async fetchChange(name: string, state: ServerState): Promise<StoreChange | undefined> {
     const started = Date.now();
-    const cpu = process.cpuUsage();
+    const cpu = threadCpuMs();
+    const seq = this.editSeq;
+    const call = { timeoutMs: this.options.timeoutMs };
     try {
       const client = await this.client(name);
       state.redact = client.redact;
-      const info = state.info ?? (await client.getServerInfo());
-      const answer = await client.listDestinations(state.destinations);
+      const info = state.info ?? (await client.getServerInfo(call));
+      const answer = await client.listDestinations(state.destinations, call);
       if (this.states.get(name) !== state) return undefined; // the profile changed meanwhile: this answer is for the old one
       const serverChanged = state.phase !== 'ok' || state.error !== undefined || state.info !== info;
       state.info = info;
       this.apply(state, answer);
+      this.keepEdits(state, seq, answer.changed);
       state.phase = 'ok';
       state.error = undefined;
       state.consecutiveFailures = 0;
       state.lastRefreshMs = Date.now() - started;
-      const used = process.cpuUsage(cpu);
-      state.lastRefreshCpuMs = (used.user + used.system) / 1000;
+      state.lastRefreshCpuMs = threadCpuMs() - cpu;
       state.lastSuccessAt = Date.now();
       this.options.log?.(
         'debug',
@@ -244,6 +260,13 @@ export class DestinationStore implements Disposable {
     } catch (e) {
       if (this.states.get(name) !== state) return undefined;
       const error = asJetStreamError(e, name, this.options.log);
+      if (error.code === 'PermissionDenied' && state.profile.superuser && !state.superuserRefused) {
+        // Refused the superuser view: show the user's own destinations, once asked for without it.
+        state.superuserRefused = true;
+        this.forgetClient(name);
+        this.options.log?.('warn', `${name}: the superuser view was refused (${error.message}); showing the user's own destinations`);
+        return this.fetchChange(name, state);
+      }
       const serverChanged = state.phase !== 'error' || state.error?.message !== error.message;
       state.phase = 'error';
       state.error = error;
@@ -283,13 +306,41 @@ export class DestinationStore implements Disposable {
     this.changeEmitter.fire({ server, serverChanged: false, listChanged: isNew, changed: isNew ? [] : [key] });
   }
 
-  /** Applies the userData the server returned after an update or delete. */
-  acceptUserData(server: string, id: string, userData: UserData): void {
+  /**
+   * Applies the userData the server confirmed after an edit. Until a poll asked for after this moment
+   * answers, polls keep this userData rather than what they read before the edit landed.
+   */
+  acceptUserData(server: string, key: string, userData: UserData): void {
     const state = this.states.get(server);
-    const d = state?.destinations.get(id);
+    const d = state?.destinations.get(key);
     if (!state || !d) return;
-    state.destinations.set(id, { ...d, userData });
-    this.changeEmitter.fire({ server, serverChanged: false, listChanged: false, changed: [id] });
+    state.destinations.set(key, { ...d, userData });
+    let edits = this.edits.get(server);
+    if (!edits) this.edits.set(server, (edits = new Map()));
+    edits.set(key, { seq: ++this.editSeq, userData });
+    this.changeEmitter.fire({ server, serverChanged: false, listChanged: false, changed: [key] });
+  }
+
+  /** After a poll: edits confirmed after it was asked for win over its userData; older ones are settled. */
+  private keepEdits(state: ServerState, pollSeq: number, changed: string[]): void {
+    const edits = this.edits.get(state.profile.name);
+    if (!edits) return;
+    for (const [key, edit] of edits) {
+      const d = state.destinations.get(key);
+      if (edit.seq <= pollSeq || !d) {
+        edits.delete(key);
+        continue;
+      }
+      if (d.userData !== edit.userData) {
+        state.destinations.set(key, { ...d, userData: edit.userData });
+        if (!changed.includes(key)) changed.push(key);
+      }
+    }
+  }
+
+  /** Sets how long each request may take from now on. */
+  setTimeout(ms: number): void {
+    this.options.timeoutMs = ms;
   }
 
   /** Forgets a destination the server confirmed deleted. */
@@ -312,6 +363,7 @@ function emptyState(profile: ServerProfile): ServerState {
     destinations: new Map(),
     serverTime: null,
     credentialsRefused: false,
+    superuserRefused: false,
     duplicates: 0,
     anomalies: 0,
     redact: (text) => text,
@@ -336,4 +388,17 @@ export function asJetStreamError(e: unknown, server: string, log?: StoreOptions[
       server,
     },
   );
+}
+
+/**
+ * CPU time of this thread in ms: what a refresh costs the thread it runs on. Node 23.9 measures it
+ * per thread; before, the event loop's busy time stands in (waiting on the network is idle time).
+ */
+export function threadCpuMs(): number {
+  const perThread = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  if (perThread) {
+    const u = perThread.call(process);
+    return (u.user + u.system) / 1000;
+  }
+  return performance.eventLoopUtilization().active;
 }

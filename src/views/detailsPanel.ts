@@ -1,134 +1,227 @@
 /**
  * Details panels: one WebviewPanel per destination showing its whole structure, live. The HTML is set
- * once; after the page says it is ready, the latest snapshot is posted at the snapshot rate while the
- * panel is visible, and caught up when it shows again. Messages both ways are validated with zod.
+ * once; after the page says it is ready it gets the destination's details, then one message per
+ * snapshot while it is visible (the engine sends them only for watched panels). Messages from the page
+ * are validated with zod; an edit goes through the one userData edit of the engine.
+ *
+ * A single click in the tree opens a preview panel, which the next single click replaces; a double
+ * click, an edit in it, or opening it from a command keeps it.
  */
 import * as vscode from 'vscode';
-import { JetStreamError } from '../api/errors';
-import { pickDestination, type Services, type Target } from '../commands/services';
-import { DetailsSource } from '../model/details';
-import { destinationLabel } from '../model/rows';
+import type { DestinationMirror } from '../model/mirror';
 import { FromWebview, PanelState, type ToWebview } from '../webview/protocol';
 import { detailsHtml } from './detailsHtml';
+import { describeOutcome } from './editWords';
 
-const VIEW_TYPE = 'jetstream.destinationDetails';
+export const DETAILS_VIEW_TYPE = 'jetstream.destinationDetails';
+/** Two opens of the same row this close together are a double click: the preview is kept. */
+const DOUBLE_CLICK_MS = 500;
 
-/** Opens and restores details panels; `anyVisible` tells polling that someone is looking at live data. */
-export function registerDetailsPanels(s: Services): { disposables: vscode.Disposable[]; anyVisible(): boolean } {
-  const panels = new Map<string, DetailsPanel>();
-  const open = (server: string, destinationId: string, existing?: vscode.WebviewPanel) => {
-    const key = JSON.stringify([server, destinationId]);
-    const panel = panels.get(key);
-    if (panel && !existing) {
-      panel.reveal();
-      return panel;
-    }
-    const created: DetailsPanel = new DetailsPanel(s, server, destinationId, existing, () => {
-      if (panels.get(key) === created) panels.delete(key);
-      s.updatePolling();
-    });
-    panels.set(key, created);
-    return created;
-  };
-  const disposables = [
-    vscode.commands.registerCommand('jetstream.openDetails', async (target?: Target) => {
-      const picked = await pickDestination(s, target);
-      if (picked) open(picked.server, picked.destinationId);
-    }),
-    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+export interface PanelTarget {
+  server: string;
+  key: string;
+}
+
+export class DetailsPanels implements vscode.Disposable {
+  private readonly panels = new Set<DetailsPanel>();
+  private lastOpen: { target: string; at: number } | undefined;
+  private readonly activeEmitter = new vscode.EventEmitter<PanelTarget>();
+  /** The panel the user is looking at changed: the tree follows it. */
+  readonly onDidBecomeActive = this.activeEmitter.event;
+  private readonly visibleEmitter = new vscode.EventEmitter<boolean>();
+  /** Whether any panel is visible: someone is looking at live data. */
+  readonly onDidChangeVisible = this.visibleEmitter.event;
+  private readonly serializer: vscode.Disposable;
+
+  constructor(
+    private readonly mirror: DestinationMirror,
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.serializer = vscode.window.registerWebviewPanelSerializer(DETAILS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
         const parsed = PanelState.safeParse(state);
-        if (parsed.success) open(parsed.data.server, parsed.data.destinationId, panel);
-        else panel.dispose();
+        if (!parsed.success) {
+          panel.dispose();
+          return;
+        }
+        this.adopt(panel, { server: parsed.data.server, key: parsed.data.destinationId }, false);
       },
-    }),
-    { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
-  ];
-  return { disposables, anyVisible: () => [...panels.values()].some((p) => p.visible) };
+    });
+  }
+
+  /** Opens (or reveals) a destination's panel; `preview` for a single click in the tree. */
+  open(target: PanelTarget, { preview }: { preview: boolean }): void {
+    const id = JSON.stringify([target.server, target.key]);
+    const now = Date.now();
+    const twice = this.lastOpen?.target === id && now - this.lastOpen.at < DOUBLE_CLICK_MS;
+    this.lastOpen = { target: id, at: now };
+    const existing = [...this.panels].find((p) => p.is(target));
+    if (existing) {
+      if (!preview || twice) existing.keep();
+      existing.reveal();
+      return;
+    }
+    const previewPanel = preview ? [...this.panels].find((p) => p.preview) : undefined;
+    if (previewPanel) {
+      previewPanel.show(target);
+      previewPanel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, this.titleOf(target), vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableFindWidget: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
+    });
+    this.adopt(panel, target, preview);
+  }
+
+  /** A destination recreated by Undo has a new id: its panel follows it. */
+  follow(from: PanelTarget, to: PanelTarget): void {
+    for (const p of this.panels) if (p.is(from)) p.show(to);
+  }
+
+  get anyVisible(): boolean {
+    return [...this.panels].some((p) => p.visible);
+  }
+
+  /** The destination of the panel in front, for commands run from the palette. */
+  get active(): PanelTarget | undefined {
+    return [...this.panels].find((p) => p.active)?.target;
+  }
+
+  titleOf(target: PanelTarget): string {
+    const label = this.mirror.row(target.server, target.key)?.label ?? target.key;
+    // With several servers the tab says which one.
+    return this.mirror.servers().length > 1 ? `${label} · ${target.server}` : label;
+  }
+
+  private adopt(panel: vscode.WebviewPanel, target: PanelTarget, preview: boolean): void {
+    const p = new DetailsPanel(panel, target, preview, this, this.mirror, this.extensionUri, this.log);
+    this.panels.add(p);
+    this.changed();
+  }
+
+  /** Called by a panel when it shows, hides, comes to the front, or closes. */
+  changed(closed?: DetailsPanel): void {
+    if (closed) this.panels.delete(closed);
+    const visible = [...this.panels].filter((p) => p.visible);
+    this.mirror.watch(visible.map((p) => ({ server: p.target.server, key: p.target.key })));
+    this.visibleEmitter.fire(visible.length > 0);
+    const front = [...this.panels].find((p) => p.active);
+    if (front) this.activeEmitter.fire(front.target);
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels]) p.dispose();
+    this.serializer.dispose();
+    this.activeEmitter.dispose();
+    this.visibleEmitter.dispose();
+  }
 }
 
 class DetailsPanel {
-  private readonly panel: vscode.WebviewPanel;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
-  /** A snapshot arrived while hidden: send it when the panel shows again. */
-  private behind = false;
-  private readonly source: DetailsSource;
 
   constructor(
-    private readonly s: Services,
-    private readonly server: string,
-    private readonly destinationId: string,
-    existing: vscode.WebviewPanel | undefined,
-    private readonly onDispose: () => void,
+    private readonly panel: vscode.WebviewPanel,
+    public target: PanelTarget,
+    public preview: boolean,
+    private readonly owner: DetailsPanels,
+    private readonly mirror: DestinationMirror,
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
   ) {
-    this.source = new DetailsSource(s.store, server, destinationId, {
-      notConfigured: vscode.l10n.t("Server '{0}' is no longer configured.", server),
-      gone: vscode.l10n.t("This destination no longer exists on server '{0}'.", server),
-    });
-    const d = s.store.destination(server, destinationId);
-    const title = d ? destinationLabel(d, s.store.server(server)?.redact) : destinationId;
-    const roots = [vscode.Uri.joinPath(s.context.extensionUri, 'dist'), vscode.Uri.joinPath(s.context.extensionUri, 'media')];
-    this.panel =
-      existing ??
-      vscode.window.createWebviewPanel(VIEW_TYPE, title, vscode.ViewColumn.Active, {
-        enableScripts: true,
-        localResourceRoots: roots,
-        enableFindWidget: true,
-      });
-    this.panel.webview.options = { enableScripts: true, localResourceRoots: roots };
-    this.panel.title = title;
-    this.panel.webview.html = this.html();
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
+    this.load();
     this.disposables.push(
-      this.panel.onDidDispose(() => this.dispose()),
-      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
-      this.panel.onDidChangeViewState(() => {
-        if (this.panel.visible && this.behind) this.post();
-        s.updatePolling();
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
+      panel.onDidChangeViewState(() => this.owner.changed()),
+      mirror.onDidReceiveDetails((d) => {
+        if (this.ready && this.panel.visible && d.server === this.target.server && d.key === this.target.key) void this.send(d.message);
       }),
-      { dispose: s.store.onDidChange((c) => c.server === server && this.update()).dispose },
-      { dispose: s.store.onDidChangeServers(() => this.update()).dispose },
     );
   }
 
-  reveal(): void {
-    this.panel.reveal();
+  is(t: PanelTarget): boolean {
+    return t.server === this.target.server && t.key === this.target.key;
   }
 
   get visible(): boolean {
     return this.panel.visible;
   }
 
-  private update(): void {
-    if (!this.ready) return;
-    if (this.panel.visible) this.post();
-    else this.behind = true;
+  get active(): boolean {
+    return this.panel.active;
   }
 
-  private post(): void {
-    const message = this.source.message();
-    this.behind = false;
-    if (message) void this.send(message);
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** The preview becomes a panel of its own: the next single click opens another. */
+  keep(): void {
+    this.preview = false;
+  }
+
+  /** Shows another destination in this panel (a preview replaced, a destination recreated). */
+  show(target: PanelTarget): void {
+    this.target = target;
+    this.load();
+    this.owner.changed();
+  }
+
+  private load(): void {
+    // A restored panel keeps the title VS Code saved until the server has answered.
+    const known = this.mirror.row(this.target.server, this.target.key);
+    if (known || !this.panel.title) this.panel.title = this.owner.titleOf(this.target);
+    this.ready = false;
+    const webview = this.panel.webview;
+    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', file)).toString();
+    webview.html = detailsHtml({
+      cspSource: webview.cspSource,
+      nonce: nonceValue(),
+      scriptUri: asset('webview.js'),
+      styleUri: asset('webview.css'),
+      state: { server: this.target.server, destinationId: this.target.key },
+      l10n: vscode.l10n.bundle,
+      lang: vscode.env.language,
+    });
   }
 
   private send(message: ToWebview): Thenable<boolean> {
     return this.panel.webview.postMessage(message);
   }
 
+  /** The destination's details now: when the page is ready, and when it shows again. */
+  private async post(): Promise<void> {
+    try {
+      const message = await this.mirror.request({ op: 'details', server: this.target.server, key: this.target.key });
+      if (message) await this.send(message);
+      const known = this.mirror.row(this.target.server, this.target.key);
+      if (known) this.panel.title = this.owner.titleOf(this.target);
+    } catch (e) {
+      await this.send({ type: 'problem', text: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
   private async receive(raw: unknown): Promise<void> {
     const parsed = FromWebview.safeParse(raw);
     if (!parsed.success) {
-      this.s.log.warn(`details panel sent an invalid message; ignored`);
+      this.log.warn('a details panel sent an invalid message; ignored');
       return;
     }
     const m = parsed.data;
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        this.post();
+        await this.post();
         return;
       case 'refresh':
-        await this.s.scheduler.refreshNow(this.server);
+        await this.mirror.request({ op: 'refresh', server: this.target.server, manual: true });
+        await this.post();
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
@@ -136,50 +229,39 @@ class DetailsPanel {
         return;
       case 'setUserData':
       case 'deleteUserData': {
-        const result = await this.changeUserData(m.type === 'setUserData' ? m.value : undefined, m.key);
-        await this.send({ type: 'userDataResult', requestId: m.requestId, key: m.key, ...result });
-        this.post();
+        this.keep();
+        const { server, key } = this.target;
+        const outcome = await this.mirror
+          .request({
+            op: 'editUserData',
+            server,
+            key,
+            ...(m.type === 'setUserData' ? { set: { [m.key]: m.value } } : { remove: [m.key] }),
+          })
+          .catch((e: unknown) => ({
+            result: 'rejected' as const,
+            error: { code: 'Internal' as const, message: e instanceof Error ? e.message : String(e) },
+          }));
+        const words = describeOutcome(outcome, m.key);
+        this.log[outcome.result === 'landed' ? 'info' : 'warn'](`details panel, destination ${key} on '${server}': ${words.log}`);
+        await this.send({
+          type: 'userDataResult',
+          requestId: m.requestId,
+          key: m.key,
+          ok: outcome.result === 'landed',
+          error: words.shown,
+        });
+        await this.post();
         return;
       }
     }
   }
 
-  /** Sends one key; the answer goes next to the row in the panel, never as a silent loss. */
-  private async changeUserData(value: string | undefined, key: string): Promise<{ ok: boolean; error?: string }> {
-    try {
-      const client = await this.s.store.client(this.server);
-      const id = this.s.store.destination(this.server, this.destinationId)?.destinationId ?? this.destinationId;
-      const userData =
-        value === undefined ? await client.deleteObjectUserData(id, [key]) : await client.updateObjectUserData(id, { [key]: value });
-      this.s.store.acceptUserData(this.server, this.destinationId, userData);
-      this.s.log.info(
-        `userData '${key}' ${value === undefined ? 'deleted' : 'set'} on destination ${this.destinationId} from the details panel`,
-      );
-      return { ok: true };
-    } catch (e) {
-      const error = e instanceof JetStreamError || e instanceof Error ? e.message : String(e);
-      this.s.log.error(`userData '${key}' on destination ${this.destinationId}: ${error}`);
-      if (e instanceof JetStreamError && e.code === 'NotFound') void this.s.scheduler.refreshNow(this.server);
-      return { ok: false, error };
-    }
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.s.context.extensionUri, 'dist', file)).toString();
-    return detailsHtml({
-      cspSource: webview.cspSource,
-      nonce: nonceValue(),
-      scriptUri: asset('webview.js'),
-      styleUri: asset('webview.css'),
-      state: { server: this.server, destinationId: this.destinationId },
-    });
-  }
-
   dispose(): void {
-    this.onDispose();
     this.disposables.forEach((d) => d.dispose());
+    this.disposables.length = 0;
     this.panel.dispose();
+    this.owner.changed(this);
   }
 }
 

@@ -1,47 +1,54 @@
-/** A status bar item counting servers by health; a click focuses the Destinations view. */
+/**
+ * A status bar item counting servers by health; a click focuses the Destinations view. It says
+ * something urgent (a server failing) with the error background, and is quiet otherwise.
+ */
 import * as vscode from 'vscode';
-import type { DestinationStore } from '../model/store';
+import type { DestinationMirror } from '../model/mirror';
 
 export class ServerStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('jetstream.servers', vscode.StatusBarAlignment.Left, 50);
   private readonly subscriptions: { dispose(): void }[];
+  private shown = '';
 
-  constructor(private readonly store: DestinationStore) {
+  constructor(private readonly mirror: DestinationMirror) {
     this.item.name = vscode.l10n.t('JetStream Servers');
     this.item.command = 'jetstream.destinations.focus';
-    this.subscriptions = [store.onDidChange(() => this.update()), store.onDidChangeServers(() => this.update())];
+    this.subscriptions = [mirror.onDidChange(() => this.update()), mirror.onDidChangeServers(() => this.update())];
     this.update();
   }
 
   update(): void {
-    const servers = this.store.servers();
+    const servers = this.mirror.servers();
     if (!servers.length) {
       this.item.hide();
       return;
     }
     let connected = 0;
-    let degraded = 0;
     let failing = 0;
+    let errors = 0;
     for (const s of servers) {
-      if (s.phase === 'error') failing++;
-      else if (s.phase === 'ok' && [...s.destinations.values()].some((d) => d.lastError)) degraded++;
-      else if (s.phase === 'ok') connected++;
+      if (s.summary.phase === 'error') failing++;
+      else if (s.summary.phase === 'ok') connected++;
+      errors += s.errors;
     }
-    const parts = [`$(server) ${connected}`];
-    if (degraded) parts.push(`$(warning) ${degraded}`);
-    if (failing) parts.push(`$(error) ${failing}`);
-    this.item.text = parts.join(' ');
-    this.item.tooltip = vscode.l10n.t(
-      'JetStream servers: {0} connected, {1} with destination errors, {2} failing. Click to show the Destinations view.',
-      connected,
-      degraded,
-      failing,
-    );
-    this.item.backgroundColor = failing
-      ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : degraded
-        ? new vscode.ThemeColor('statusBarItem.warningBackground')
-        : undefined;
+    const text = [`$(broadcast) ${connected}/${servers.length}`, failing ? `$(error) ${failing}` : '', errors ? `$(warning) ${errors}` : '']
+      .filter(Boolean)
+      .join(' ');
+    const key = `${text}|${connected}|${failing}|${errors}`;
+    if (key === this.shown) return;
+    this.shown = key;
+    this.item.text = text;
+    this.item.tooltip = [
+      vscode.l10n.t('JetStream: {0} of {1} servers connected', connected, servers.length),
+      failing ? vscode.l10n.t('{0} failing (see its row in the Destinations view)', failing) : '',
+      errors ? vscode.l10n.t('{0} destinations in error', errors) : '',
+      vscode.l10n.t('Click to show the Destinations view.'),
+    ]
+      .filter(Boolean)
+      .join('\n');
+    this.item.accessibilityInformation = { label: this.item.tooltip };
+    // Only a failing server is urgent; a destination in error is shown, not shouted.
+    this.item.backgroundColor = failing ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }
 

@@ -7,18 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JetStreamClient, type ClientEndpoint } from '../../src/api/client';
-import { DetailsSource } from '../../src/model/details';
-import type { ServerProfile } from '../../src/model/profiles';
-import { RefreshScheduler } from '../../src/model/scheduler';
-import { DestinationStore } from '../../src/model/store';
-import { setEntry } from '../../src/commands/userData';
-import type { Services } from '../../src/commands/services';
-import { DestinationsTreeProvider, type Node } from '../../src/views/tree';
-import { notifications } from '../support/vscode-stub';
+import { JetStreamClient } from '../../src/api/client';
+import { setUserData } from '../../src/commands/userData';
+import { describeOutcome } from '../../src/views/editWords';
 import { startSimulator } from '../../sim/server';
 import { record } from '../fixtures/records';
 import { startCannedServer } from '../support/cannedServer';
+import { harness, sleep } from './harness';
 
 export interface Row {
   fault: string;
@@ -32,82 +27,75 @@ export interface Row {
 
 const ROOT = path.resolve(__dirname, '..');
 const VENDOR_CONSOLE = path.join(ROOT, 'sim/python/bin/jetstream');
+const LIBRARY = path.join(ROOT, 'sim/python');
 const ADMIN = { user: 'admin', password: 'admin' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Profiles with their secrets, and a store that opens clients for them as the extension does. */
-function storeOf(profiles: (ServerProfile & { secret: { password?: string } })[], timeoutMs: number) {
-  const logged: string[] = [];
-  const store = new DestinationStore(
-    async (p) => {
-      const given = profiles.find((x) => x.name === p.name)!;
-      const common = { name: p.name, user: p.user, ...given.secret };
-      const endpoint: ClientEndpoint =
-        p.transport === 'cli'
-          ? { transport: 'cli', ...common, host: p.host!, port: p.port!, consolePath: p.consolePath }
-          : { transport: 'http', ...common, url: p.url! };
-      return JetStreamClient.create(endpoint, { timeoutMs });
-    },
-    { log: (level, m) => logged.push(`${level}: ${m}`) },
-  );
-  store.setProfiles(profiles.map(({ secret: _secret, ...p }) => p));
-  return { store, logged };
-}
 
 /**
  * A minute of polling every 200 ms, with a manual Refresh now and then, against a server that refused
  * the password: the server must see exactly one attempt per profile (PAM locks an account after a few).
  */
 export async function refusedPasswordRows(seconds: number): Promise<Row[]> {
-  const sim = await startSimulator({ port: 0, tickMs: 200, seed: 31, destinations: 5 });
+  const sim = await startSimulator({
+    port: 0,
+    tickMs: 200,
+    seed: 31,
+    destinations: 5,
+    users: { users: [{ name: 'carol', password: 'carol' }] },
+  });
   const port = Number(new URL(sim.url).port);
-  const { store } = storeOf(
-    [
-      { name: 'http', transport: 'http', url: sim.url, user: 'demo', superuser: false, secret: { password: 'refused-1' } },
-      {
-        name: 'console',
-        transport: 'cli',
-        host: '127.0.0.1',
-        port,
-        user: 'bob',
-        superuser: false,
-        consolePath: VENDOR_CONSOLE,
-        secret: { password: 'refused-2' },
-      },
-    ],
-    1000,
-  );
-  const scheduler = new RefreshScheduler(store, { intervalMs: 200 });
-  scheduler.setActive(true);
+  const h = harness({ intervalMs: 200, timeoutMs: 1000 });
+  h.setProfiles([
+    { name: 'http', transport: 'http', url: sim.url, user: 'demo', superuser: false, secret: { password: 'refused-1' } },
+    {
+      name: 'console',
+      transport: 'cli',
+      host: '127.0.0.1',
+      port,
+      user: 'bob',
+      superuser: false,
+      consolePath: VENDOR_CONSOLE,
+      secret: { password: 'refused-2' },
+    },
+    {
+      name: 'python',
+      transport: 'python',
+      host: '127.0.0.1',
+      port,
+      user: 'carol',
+      superuser: false,
+      pythonLibraryPath: LIBRARY,
+      secret: { password: 'refused-3' },
+    },
+  ]);
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
     await sleep(2000);
-    await scheduler.refreshNow(undefined, { manual: true });
+    await h.refresh();
   }
-  scheduler.dispose();
   const stats = (await sim.world.handle('sim.getStats', {}, ADMIN, false)) as {
     credentialAttempts: Record<string, { ok: number; failed: number }>;
   };
   const rows = [
     ['http', 'demo'],
     ['console', 'bob'],
+    ['python', 'carol'],
   ].map(([server, user]): Row => {
     const attempts = stats.credentialAttempts[user!] ?? { ok: 0, failed: 0 };
-    const state = store.server(server!)!;
+    const v = h.mirror.server(server!)!;
     const problems: string[] = [];
     if (attempts.failed !== 1) problems.push(`${attempts.failed} attempts with the refused password, not 1`);
-    if (!state.credentialsRefused) problems.push('the server is not marked as refusing the credentials');
+    if (!v.summary.credentialsRefused) problems.push('the server is not marked as refusing the credentials');
     return {
       fault: `refused password, ${seconds} s of polling (${server})`,
       server: server!,
       expected: '1 attempt',
-      seen: `${attempts.failed} attempt${attempts.failed === 1 ? '' : 's'}, ${state.error?.code ?? state.phase}`,
+      seen: `${attempts.failed} attempt${attempts.failed === 1 ? '' : 's'}, ${v.error?.code ?? v.summary.phase}`,
       recoveryMs: null,
       limitMs: 0,
       problems,
     };
   });
-  store.dispose();
+  h.dispose();
   await sim.close();
   return rows;
 }
@@ -169,56 +157,55 @@ export async function echoedSecretRow(): Promise<Row> {
         : {
             result: [
               record(1, { lastError: 'AuthFailed', lastErrorMessage: `relay login jo:${secret} failed` }),
-              record(2, { destinationAddress: `rx-${secret}.example.com`, sendRateMax: secret }),
+              record(2, { destinationAddress: `rx-${secret}.example.com`, sendRateMax: secret, userData: { note: `pw ${secret}` } }),
             ],
           };
     }
     if (command === 'send.updateObjectUserData') return { status: 500, error: { code: 'ServerError', message: said } };
+    if (command === 'send.getDestination') return { status: 500, error: { code: 'ServerError', message: said } };
     return undefined;
   });
   const sim = await startSimulator({ port: 0, tickMs: 0, seed: 33, destinations: 3 });
   const port = Number(new URL(sim.url).port);
-  const { store, logged } = storeOf(
-    [
-      { name: 'echo-http', transport: 'http', url: echo.url, user: 'jo', superuser: false, secret: { password: secret } },
-      {
-        name: 'echo-console',
-        transport: 'cli',
-        host: '127.0.0.1',
-        port,
-        user: 'demo',
-        superuser: false,
-        consolePath: VENDOR_CONSOLE,
-        secret: { password: secret },
-      },
-    ],
-    2000,
-  );
-  const tree = new DestinationsTreeProvider(store);
+  const h = harness({ intervalMs: 1000, timeoutMs: 2000 });
+  h.setProfiles([
+    { name: 'echo-http', transport: 'http', url: echo.url, user: 'jo', superuser: false, secret: { password: secret } },
+    {
+      name: 'echo-console',
+      transport: 'cli',
+      host: '127.0.0.1',
+      port,
+      user: 'demo',
+      superuser: false,
+      consolePath: VENDOR_CONSOLE,
+      secret: { password: secret },
+    },
+    {
+      name: 'echo-python',
+      transport: 'python',
+      host: '127.0.0.1',
+      port,
+      user: 'bob',
+      superuser: false,
+      pythonLibraryPath: LIBRARY,
+      secret: { password: secret },
+    },
+  ]);
   const seen: string[] = [];
-  const look = () => {
-    const walk = (node?: Node) => {
-      for (const child of tree.getChildren(node)) {
-        const item = tree.resolveTreeItem(tree.getTreeItem(child), child);
-        seen.push(JSON.stringify([item.label, item.description, item.tooltip, item.accessibilityInformation]));
-        walk(child);
-      }
-    };
-    walk();
-    for (const key of ['d-1', 'd-2'])
-      seen.push(JSON.stringify(new DetailsSource(store, 'echo-http', key, { notConfigured: '', gone: '' }).message()));
-  };
+  const notes: string[] = [];
   for (let i = 0; i < 6; i++) {
-    await Promise.all([store.refresh('echo-http'), store.refresh('echo-console')]);
-    look();
+    await h.refresh();
+    seen.push(...(await h.paint()));
+    for (const key of ['d-1', 'd-2']) seen.push(JSON.stringify(await h.mirror.request({ op: 'details', server: 'echo-http', key })));
+    seen.push(String(await h.mirror.request({ op: 'json', server: 'echo-http', key: 'd-2' })));
   }
-  const services = { store, scheduler: new RefreshScheduler(store, { intervalMs: 1000 }), log: logOf(logged) } as unknown as Services;
-  await setEntry(services, 'echo-http', 'd-1', 'note', 'x');
-  services.scheduler.dispose();
+  // What an edit that fails shows in its notification.
+  const outcome = await setUserData({ mirror: h.mirror, log: logOf(h.logged) as never }, 'echo-http', 'd-1', 'note', 'x');
+  notes.push(describeOutcome(outcome, 'note').shown ?? '');
   const places: [string, string][] = [
     ['rows and tooltips', seen.join('\n')],
-    ['notifications', notifications.join('\n')],
-    ['the log', logged.join('\n')],
+    ['notifications', notes.join('\n')],
+    ['the log', h.logged.join('\n')],
   ];
   const problems: string[] = [];
   let hits = 0;
@@ -229,17 +216,17 @@ export async function echoedSecretRow(): Promise<Row> {
       if (n) problems.push(`${n} in ${where}`);
     }
   }
-  if (!store.server('echo-console')?.error) problems.push('the console did not refuse the echoed password');
-  if (!notifications.length) problems.push('no notification was checked');
-  tree.dispose();
-  store.dispose();
+  for (const name of ['echo-console', 'echo-python'])
+    if (!h.mirror.server(name)?.error) problems.push(`${name} did not refuse the echoed password`);
+  if (!notes[0]) problems.push('no notification was checked');
+  h.dispose();
   await echo.close();
   await sim.close();
   return {
-    fault: 'servers and consoles that echo the secret',
+    fault: 'servers, consoles and the library echo the secret',
     server: 'echo-*',
     expected: '0 hits',
-    seen: `${hits} hits in ${seen.length} rows and panels, ${notifications.length} notifications, ${logged.length} log lines`,
+    seen: `${hits} hits in ${seen.length} rows, tooltips and panels, ${notes.length} notification, ${h.logged.length} log lines`,
     recoveryMs: null,
     limitMs: 0,
     problems,

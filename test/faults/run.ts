@@ -1,13 +1,13 @@
 /**
- * `npm run test:faults`: the store, the scheduler, the tree provider and the details panel's source,
- * as the extension runs them (only `vscode` stood in for), against simulators over loopback while one
- * of them injects faults: one at a time, then mixed at random for a bounded soak. For every fault:
- * nothing unhandled, the affected server shows a clear error (or keeps working where the fault is
- * survivable data), no other server is disturbed, the tree never flickers to empty, the details panel
- * keeps its destination, and polling recovers within two intervals of the fault ending.
+ * `npm run test:faults`: the engine (on its worker thread), the main thread's mirror, the tree provider
+ * and the details panel's feed, as the extension runs them (only `vscode` stood in for), against
+ * simulators over loopback while one of them injects faults: one at a time, then mixed at random for a
+ * bounded soak. For every fault: nothing unhandled, the affected server shows a clear error (or keeps
+ * working where the fault is survivable data), no other server is disturbed, the tree never flickers
+ * to empty, the details panel keeps its destination, and polling recovers within two intervals.
  *
- * Beside them, what real servers do that the simulator does not (realServers.ts): a refused password
- * polled for a minute, consoles timing out, servers and consoles echoing the secret.
+ * Beside them, what real servers do that the simulator does not (realServers.ts), the Python bridge's
+ * faults (bridge.ts), and the engine's worker crashing.
  *
  * usage: node dist/faults.js [--soak-seconds N] [--refused-seconds N]   Last line: `N faults injected, N survived`.
  */
@@ -17,12 +17,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { JetStreamClient } from '../../src/api/client';
-import { DetailsSource } from '../../src/model/details';
-import type { ServerProfile, Secret } from '../../src/model/profiles';
-import { RefreshScheduler } from '../../src/model/scheduler';
-import { DestinationStore } from '../../src/model/store';
-import { DestinationsTreeProvider } from '../../src/views/tree';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/server';
+import { bridgeRows } from './bridge';
+import { harness, sleep, waitFor } from './harness';
 import { consoleTimeoutRow, echoedSecretRow, refusedPasswordRows, type Row } from './realServers';
 
 const { values: opts } = parseArgs({
@@ -43,8 +40,6 @@ process.on('uncaughtException', (e) => {
   problems.push(`uncaught exception: ${e.message}`);
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -52,6 +47,17 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+interface Fault {
+  name: string;
+  server: string;
+  /** The error code the server should show, 'keeps working' for data the extension can take, 'records marked' for records it cannot read. */
+  expected: string;
+  inject(): Promise<void>;
+  clear(): Promise<void>;
+  /** Time a request already in flight may still take after the fault ends. */
+  inFlightMs?: number;
 }
 
 async function main(): Promise<void> {
@@ -68,85 +74,64 @@ async function main(): Promise<void> {
   };
   let faulty: Simulator = await startSimulator(simOptions);
   const healthy = await startSimulator({ port: 0, tickMs: INTERVAL_MS, seed: 22, destinations: 40 });
-  const control = () => JetStreamClient.create({ transport: 'http', name: 'control', url: faulty.url, ...ADMIN });
   const call = async (command: string, params: Record<string, unknown> = {}) => {
-    const c = control();
+    const c = JetStreamClient.create({ transport: 'http', name: 'control', url: faulty.url, ...ADMIN });
     try {
       return await c.callRaw(command, params);
     } finally {
       await c.close();
     }
   };
-
-  const secrets = new Map<string, Secret>([
-    ['faulty', { password: 'demo' }],
-    ['healthy', { password: 'demo' }],
-  ]);
   const newToken = async () => {
     const c = JetStreamClient.create({ transport: 'http', name: 'x', url: faulty.url, user: 'demo', password: 'demo' });
     const { token } = (await c.callRaw('createAPIToken', {})) as { token: string };
     await c.close();
-    secrets.set('token', { token });
     return token;
   };
   let token = await newToken();
 
-  const profiles: ServerProfile[] = [
-    { name: 'faulty', transport: 'http', url: faulty.url, user: 'demo', superuser: false },
-    { name: 'token', transport: 'http', url: faulty.url, user: 'demo', superuser: false },
-    { name: 'healthy', transport: 'http', url: healthy.url, user: 'demo', superuser: false },
+  const h = harness({ intervalMs: INTERVAL_MS, timeoutMs: TIMEOUT_MS });
+  const profiles = [
+    { name: 'faulty', transport: 'http' as const, url: faulty.url, user: 'demo', superuser: false, secret: { password: 'demo' } },
+    { name: 'token', transport: 'http' as const, url: faulty.url, user: 'demo', superuser: false, secret: { token } },
+    { name: 'healthy', transport: 'http' as const, url: healthy.url, user: 'demo', superuser: false, secret: { password: 'demo' } },
   ];
-  const store = new DestinationStore(async (p) =>
-    JetStreamClient.create(
-      { transport: 'http', name: p.name, url: p.url!, user: p.user, ...secrets.get(p.name) },
-      { timeoutMs: TIMEOUT_MS },
-    ),
-  );
-  store.setProfiles(profiles);
-  const tree = new DestinationsTreeProvider(store);
-  const scheduler = new RefreshScheduler(store, { intervalMs: INTERVAL_MS });
-  await scheduler.refreshNow();
+  h.setProfiles(profiles);
+  await h.refresh();
+  const view = (name: string) => h.mirror.server(name)!;
   for (const p of profiles)
-    if (store.server(p.name)?.phase !== 'ok') throw new Error(`${p.name} did not start: ${store.server(p.name)?.error?.message}`);
-  const watched = store.server('faulty')!.destinations.keys().next().value as string;
-  const details = new DetailsSource(store, 'faulty', watched, { notConfigured: 'not configured', gone: 'gone' });
-  details.message();
-  scheduler.setActive(true);
+    if (view(p.name).summary.phase !== 'ok') throw new Error(`${p.name} did not start: ${view(p.name).error?.message}`);
+  const watched = view('faulty').rows.keys().next().value as string;
+  let lastDetails: { key: string; liveness?: string } | undefined;
+  h.mirror.watch([{ server: 'faulty', key: watched }]);
+  h.mirror.onDidReceiveDetails((d) => {
+    if (d.server === 'faulty') lastDetails = { key: d.key, liveness: d.message.type === 'snapshot' ? d.message.liveness : undefined };
+  });
 
-  // Invariants, checked on every refresh of every server.
+  // Invariants, checked on every delta of every server.
   let current: Row | undefined;
   const fail = (text: string) => {
     if (current) current.problems.push(text);
     else problems.push(text);
   };
-  store.onDidChange((change) => {
-    const state = store.server(change.server)!;
-    const rows = tree.getChildren(tree.serverNode(change.server));
-    for (const r of rows) tree.getTreeItem(r);
+  h.mirror.onDidChange((change) => {
+    const v = view(change.server);
+    const rows = h.tree.getChildren(h.tree.serverNode(change.server));
+    for (const r of rows) h.tree.getTreeItem(r);
     if (!rows.some((r) => r.kind === 'destination'))
-      fail(`${change.server}: the tree shows no destination (${state.error?.message ?? state.phase})`);
-    if (state.phase === 'error' && !rows.some((r) => r.kind === 'problem')) fail(`${change.server}: an error without a problem row`);
-    if (change.server === 'healthy' && state.phase !== 'ok') fail(`healthy server disturbed: ${state.error?.message}`);
-    if (change.server === 'faulty') {
-      const m = details.message();
-      if (m?.type !== 'snapshot' || m.destination.destinationId !== watched) fail('the details panel lost its destination');
-    }
+      fail(`${change.server}: the tree shows no destination (${v.error?.message ?? v.summary.phase})`);
+    if (v.summary.phase === 'error' && !rows.some((r) => r.kind === 'problem')) fail(`${change.server}: an error without a problem row`);
+    // The engine's crash is every server's, by its nature; any other fault is one server's alone.
+    if (change.server === 'healthy' && v.summary.phase !== 'ok' && !current?.fault.includes('engine'))
+      fail(`healthy server disturbed: ${v.error?.message ?? v.summary.phase}`);
+    if (change.server === 'faulty' && lastDetails && (lastDetails.key !== watched || lastDetails.liveness === undefined))
+      fail('the details panel lost its destination');
   });
-
-  const waitFor = async (what: () => boolean, ms: number) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (what()) return true;
-      await sleep(10);
-    }
-    return what();
-  };
-
-  const refreshes = (server: string, count: number, ms: number) =>
+  const deltas = (server: string, count: number, ms: number) =>
     new Promise<void>((resolve) => {
       let seen = 0;
       const timer = setTimeout(done, ms);
-      const sub = store.onDidChange((c) => c.server === server && ++seen >= count && done());
+      const sub = h.mirror.onDidChange((c) => c.server === server && ++seen >= count && done());
       function done() {
         clearTimeout(timer);
         sub.dispose();
@@ -155,21 +140,6 @@ async function main(): Promise<void> {
     });
 
   const rows: Row[] = [];
-  interface Fault {
-    name: string;
-    server: string;
-    /** The error code the server should show, 'keeps working' for data the extension can take, 'records marked' for records it cannot read. */
-    expected: string;
-    inject(): Promise<void>;
-    clear(): Promise<void>;
-    /** Time a request already in flight may still take after the fault ends. */
-    inFlightMs?: number;
-  }
-  /** What Sign In does once the new secret is stored. */
-  const signIn = (name: string) => {
-    store.credentialsChanged(name);
-    void scheduler.refreshNow(name, { manual: true });
-  };
   const faults: Fault[] = [
     {
       name: 'latency beyond the timeout',
@@ -220,7 +190,7 @@ async function main(): Promise<void> {
       // password is never tried again by itself.
       clear: async () => {
         await call('sim.setPassword', { user: 'demo', password: 'demo' });
-        signIn('faulty');
+        void h.signIn('faulty', { password: 'demo' });
       },
     },
     {
@@ -228,11 +198,21 @@ async function main(): Promise<void> {
       server: 'token',
       expected: 'AuthFailed',
       inject: () => call('sim.expireToken', { token }).then(() => undefined),
-      // The user signs in with a new token.
       clear: async () => {
         token = await newToken();
-        signIn('token');
+        void h.signIn('token', { token });
       },
+    },
+    {
+      name: "the engine's worker thread crashes",
+      server: 'faulty',
+      expected: 'Internal',
+      inject: async () => {
+        await h.mirror.crashEngineForTest();
+      },
+      clear: async () => undefined,
+      // The worker starts again a second later; its first snapshot takes a poll.
+      inFlightMs: 1500,
     },
   ];
 
@@ -249,32 +229,31 @@ async function main(): Promise<void> {
     current = row;
     rows.push(row);
     await fault.inject();
-    const state = () => store.server(fault.server)!;
+    const v = () => view(fault.server);
     if (fault.expected === 'keeps working') {
-      await refreshes(fault.server, 3, 30_000);
-      row.seen = state().phase === 'ok' ? 'kept working' : `${state().error?.code}`;
-      if (state().phase !== 'ok') row.problems.push(`expected to keep working, got ${state().error?.message}`);
+      await deltas(fault.server, 3, 30_000);
+      row.seen = v().summary.phase === 'ok' ? 'kept working' : `${v().error?.code}`;
+      if (v().summary.phase !== 'ok') row.problems.push(`expected to keep working, got ${v().error?.message}`);
     } else if (fault.expected === 'records marked') {
-      // Records that do not fit are shown as such; they never blank the server.
-      const marked = await waitFor(() => state().phase === 'ok' && state().anomalies > 0, TIMEOUT_MS + INTERVAL_MS * 10);
-      row.seen = `${state().anomalies} of ${state().destinations.size} records marked unreadable, ${state().phase}`;
+      const marked = await waitFor(() => v().summary.phase === 'ok' && v().summary.anomalies > 0, TIMEOUT_MS + INTERVAL_MS * 10);
+      row.seen = `${v().summary.anomalies} of ${v().rows.size} records marked unreadable, ${v().summary.phase}`;
       if (!marked) row.problems.push(`expected unreadable records marked, saw ${row.seen}`);
     } else {
-      const shown = await waitFor(() => state().phase === 'error' && state().error?.code === fault.expected, TIMEOUT_MS + INTERVAL_MS * 10);
-      row.seen = state().error ? `${state().error!.code}: ${state().error!.message}` : state().phase;
+      const shown = await waitFor(() => v().summary.phase === 'error' && v().error?.code === fault.expected, TIMEOUT_MS + INTERVAL_MS * 10);
+      row.seen = v().error ? `${v().error!.code}: ${v().error!.message}` : v().summary.phase;
       if (!shown) row.problems.push(`expected ${fault.expected}, saw ${row.seen}`);
     }
     const ended = Date.now();
     await fault.clear();
     // Two intervals of the possibly backed-off schedule, a refresh's own time, and any request in flight.
-    row.limitMs = 2 * scheduler.effectiveIntervalMs(fault.server) + (fault.inFlightMs ?? 0) + 250;
-    const recovered = await waitFor(() => state().phase === 'ok' && state().anomalies === 0, row.limitMs + 5_000);
+    row.limitMs = 2 * Math.max(INTERVAL_MS, v().summary.intervalMs) + (fault.inFlightMs ?? 0) + 250;
+    const recovered = await waitFor(() => v().summary.phase === 'ok' && v().summary.anomalies === 0, row.limitMs + 5_000);
     row.recoveryMs = recovered ? Date.now() - ended : null;
     if (!recovered) row.problems.push('did not recover');
     else if (row.recoveryMs! > row.limitMs) row.problems.push(`recovered after ${row.recoveryMs} ms, over ${row.limitMs} ms`);
     // A slow answer stretches the interval for a while (of every server on that simulator): start the
     // next fault from the normal pace.
-    await waitFor(() => profiles.every((p) => scheduler.effectiveIntervalMs(p.name) <= INTERVAL_MS * 2), 30_000);
+    await waitFor(() => profiles.every((p) => view(p.name).summary.intervalMs <= INTERVAL_MS * 2), 30_000);
   }
 
   // Soak: rate faults mixed at random, several at a time, for a bounded time.
@@ -295,7 +274,7 @@ async function main(): Promise<void> {
   const end = Date.now() + soakMs;
   let mixes = 0;
   let errorsSeen = 0;
-  const countErrors = store.onDidChange((c) => c.server === 'faulty' && store.server('faulty')!.phase === 'error' && errorsSeen++);
+  const countErrors = h.mirror.onDidChange((c) => c.server === 'faulty' && view('faulty').summary.phase === 'error' && errorsSeen++);
   while (Date.now() < end) {
     mixes++;
     await call('sim.setFaults', {
@@ -310,22 +289,26 @@ async function main(): Promise<void> {
   countErrors.dispose();
   const soakEnded = Date.now();
   await call('sim.setFaults', { errorRate: 0, resetRate: 0, truncateRate: 0, schemaRate: 0, latencyMs: 0 });
-  soak.limitMs = 2 * scheduler.effectiveIntervalMs('faulty') + TIMEOUT_MS + 250;
-  const recovered = await waitFor(() => store.server('faulty')!.phase === 'ok', soak.limitMs + 5_000);
+  soak.limitMs = 2 * Math.max(INTERVAL_MS, view('faulty').summary.intervalMs) + TIMEOUT_MS + 250;
+  const recovered = await waitFor(
+    () => view('faulty').summary.phase === 'ok' && view('faulty').summary.anomalies === 0,
+    soak.limitMs + 5_000,
+  );
   soak.recoveryMs = recovered ? Date.now() - soakEnded : null;
   soak.seen = `${mixes} mixes, ${errorsSeen} failed refreshes`;
   if (!recovered) soak.problems.push('did not recover');
   else if (soak.recoveryMs! > soak.limitMs) soak.problems.push(`recovered after ${soak.recoveryMs} ms, over ${soak.limitMs} ms`);
   if (errorsSeen === 0) soak.problems.push('the soak injected nothing the store noticed');
   current = undefined;
-  rows.push(await consoleTimeoutRow(), await echoedSecretRow(), ...(await refused));
-
-  scheduler.dispose();
-  tree.dispose();
-  store.dispose();
+  h.dispose();
   await faulty.close();
   await healthy.close();
 
+  rows.push(await consoleTimeoutRow(), await echoedSecretRow(), ...(await bridgeRows()), ...(await refused));
+  report(rows);
+}
+
+function report(rows: Row[]): void {
   const survived = rows.filter((r) => !r.problems.length).length;
   const width = Math.max(...rows.map((r) => r.fault.length));
   console.log(`\n| ${'fault'.padEnd(width)} | server  | expected           | survived | recovery        | seen`);

@@ -10,7 +10,7 @@ import { start } from '../support/simulators';
 const DEMO: CallAuth = { user: 'demo', password: 'demo' };
 const ADMIN: CallAuth = { user: 'admin', password: 'admin' };
 
-async function setFaults(sim: Simulator, faults: Record<string, number>) {
+async function setFaults(sim: Simulator, faults: Record<string, number | string[]>) {
   const answer = await postCommand(sim.url, 'sim.setFaults', faults, ADMIN);
   assert.equal(answer.status, 200, answer.text);
 }
@@ -135,6 +135,16 @@ describe('faults', () => {
       truncateRate: 0.25,
       schemaRate: 0,
       hugeBodyBytes: 0,
+      only: [],
     });
+  });
+
+  test('faults only the commands named in `only`, so one write can lose its answer while reads work', async () => {
+    const sim = await start({ destinations: 3, seed: 4 });
+    const { destinationId } = Destination.parse(await result(sim, 'send.createDestination', { destinationAddress: 'only.example.com' }));
+    await setFaults(sim, { errorRate: 1, only: ['send.updateObjectUserData'] });
+    const write = await postCommand(sim.url, 'send.updateObjectUserData', { objectId: destinationId, userData: { k: 'v' } }, DEMO);
+    assert.equal(write.status, 500);
+    assert.ok(Destination.safeParse(await result(sim, 'send.getDestination', { destinationId })).success, 'a read is not faulted');
   });
 });

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -16,30 +15,13 @@ import type { JetStreamApi } from '../../src/extension';
 import type { DestinationNode, Node } from '../../src/views/tree';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { HOSTILE_STRINGS } from '../fixtures/hostile';
+import { startCannedServer } from '../support/cannedServer';
+import { extensionApi, setServers, tree, until } from './support';
 
-const EXTENSION_ID = 'jetstream-destinations.jetstream-destinations';
 let api: JetStreamApi;
 
-async function setServers(servers: unknown[]): Promise<void> {
-  await vscode.workspace.getConfiguration('jetstream').update('servers', servers, vscode.ConfigurationTarget.Global);
-}
-
 function rows(server: string): Node[] {
-  const node = (api.tree.getChildren() as Node[]).find((n) => n.kind === 'server' && n.server === server);
-  assert.ok(node, `server ${server}`);
-  return api.tree.getChildren(node) as Node[];
-}
-
-/** A server that answers every command with what the test gives it, over a real socket. */
-function fakeServer(answer: (command: string) => unknown): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const command = decodeURIComponent((req.url ?? '').replace(/^\/api\//, ''));
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result: answer(command) })));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })),
-  );
+  return tree(api).rows(server);
 }
 
 function hostileDestination(i: number, text: string) {
@@ -90,19 +72,20 @@ describe('hostile input, failed edits and secrets', function () {
   this.timeout(60_000);
 
   before(async () => {
-    api = (await vscode.extensions.getExtension<JetStreamApi>(EXTENSION_ID)!.activate())!;
+    api = await extensionApi();
   });
 
   after(() => setServers([]));
 
   it('shows hostile server strings as plain text, with untrusted tooltips', async () => {
-    const { url, server } = await fakeServer((command) =>
+    const server = await startCannedServer((command) =>
       command === 'getServerInfo'
-        ? { apiVersion: 40, version: '<img src=x onerror=alert(1)>', authRequired: false }
-        : HOSTILE_STRINGS.map((text, i) => hostileDestination(i, text)),
+        ? { result: { apiVersion: 40, version: '<img src=x onerror=alert(1)>', authRequired: false } }
+        : { result: HOSTILE_STRINGS.map((text, i) => hostileDestination(i, text)) },
     );
     try {
-      await setServers([{ name: 'Hostile', url }]);
+      await setServers([{ name: 'Hostile', url: server.url }]);
+      await until('the hostile server', () => api.mirror.server('Hostile'));
       await vscode.commands.executeCommand('jetstream.refresh', { server: 'Hostile' });
       const destinations = rows('Hostile').filter((n): n is DestinationNode => n.kind === 'destination');
       assert.equal(destinations.length, HOSTILE_STRINGS.length);
@@ -111,8 +94,8 @@ describe('hostile input, failed edits and secrets', function () {
         const text = HOSTILE_STRINGS[i]!;
         const item = api.tree.getTreeItem(node);
         const shown = text.length > 200 ? `${text.slice(0, 199)}…` : text;
-        assert.equal(item.label, `${shown}:${8886 + i}`, 'the label is the very text, cut to what a row can show');
-        const resolved = api.tree.resolveTreeItem(item, node);
+        assert.equal(item.label, i === 0 ? shown : `${shown}:${8886 + i}`, 'the label is the very text, cut to what a row can show');
+        const resolved = await api.tree.resolveTreeItem(item, node);
         const tip = resolved.tooltip as vscode.MarkdownString;
         assert.equal(tip.isTrusted, false);
         assert.ok(!tip.supportHtml, 'HTML in a tooltip is shown as text, never rendered');
@@ -122,51 +105,62 @@ describe('hostile input, failed edits and secrets', function () {
         assert.equal(entryItem.description, text.length > 200 ? `${text.slice(0, 199)}…` : text);
       }
     } finally {
-      server.close();
+      await server.close();
     }
   });
 
   describe('with a simulator', () => {
     let sim: Simulator;
     const demo = () => JetStreamClient.create({ transport: 'http', name: 'check', url: sim.url, user: 'demo', password: 'demo' });
+    const faults = (f: Record<string, unknown>) => sim.world.handle('sim.setFaults', f, { user: 'admin', password: 'admin' }, false);
 
     before(async () => {
       sim = await startSimulator({ port: 0, tickMs: 0, seed: 8, destinations: 6 });
       await setServers([{ name: 'Lab', url: sim.url, user: 'demo' }]);
-      await vscode.commands.executeCommand('jetstream.signIn', { server: 'Lab' }, { password: 'demo' });
+      await api.signIn('Lab', { password: 'demo' });
     });
     after(() => sim.close());
 
-    it('keeps showing the true value when an edit fails', async () => {
+    it('says an edit did not land when the server refused it, and shows the true value without a refresh', async () => {
       const d = await demo().createDestination({ destinationAddress: 'fails.example.com', userData: { note: 'true value' } });
       await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
-      await sim.world.handle('sim.setFaults', { errorRate: 1 }, { user: 'admin', password: 'admin' }, false);
+      // A 500 before the write runs, for the write alone: the read that checks it still works.
+      await faults({ errorRate: 1, only: ['send.updateObjectUserData'] });
+      let outcome;
       try {
-        await vscode.commands.executeCommand(
-          'jetstream.editUserData',
-          { kind: 'userData', server: 'Lab', destinationId: idKey(d.destinationId), key: 'note' },
-          'lost?',
-        );
+        outcome = await api.setUserData('Lab', idKey(d.destinationId), 'note', 'lost?');
       } finally {
-        await sim.world.handle('sim.setFaults', { errorRate: 0 }, { user: 'admin', password: 'admin' }, false);
+        await faults({ errorRate: 0, only: [] });
       }
-      await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
-      assert.deepEqual(api.store.destination('Lab', idKey(d.destinationId))?.userData, { note: 'true value' });
+      assert.equal(outcome.result, 'rejected');
+      assert.deepEqual(api.mirror.row('Lab', idKey(d.destinationId))?.userData, [['note', 'true value', true]], 'the true value, at once');
       assert.deepEqual((await demo().getDestination(d.destinationId)).userData, { note: 'true value' });
+    });
+
+    it('says an edit landed when only its answer was lost, and shows the new value', async () => {
+      const d = await demo().createDestination({ destinationAddress: 'answer-lost.example.com', userData: { note: 'before' } });
+      await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
+      // The write runs, then the connection drops halfway through its answer.
+      await faults({ resetRate: 1, only: ['send.updateObjectUserData'] });
+      let outcome;
+      try {
+        outcome = await api.setUserData('Lab', idKey(d.destinationId), 'note', 'after');
+      } finally {
+        await faults({ resetRate: 0, only: [] });
+      }
+      assert.equal(outcome.result, 'landed', 'checked against the server before the user is told');
+      assert.deepEqual(api.mirror.row('Lab', idKey(d.destinationId))?.userData, [['note', 'after', true]]);
     });
 
     it('does not recreate a destination someone else deleted while its key was being edited', async () => {
       const d = await demo().createDestination({ destinationAddress: 'gone.example.com', userData: { note: 'x' } });
       await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
       await demo().deleteDestination(d.destinationId);
-      await vscode.commands.executeCommand(
-        'jetstream.editUserData',
-        { kind: 'userData', server: 'Lab', destinationId: idKey(d.destinationId), key: 'note' },
-        'y',
-      );
+      const outcome = await api.setUserData('Lab', idKey(d.destinationId), 'note', 'y');
+      assert.equal(outcome.result, 'rejected');
       await vscode.commands.executeCommand('jetstream.refresh', { server: 'Lab' });
       assert.ok(!(await demo().getDestinations()).some((x) => x.destinationAddress === 'gone.example.com'), 'nothing recreated');
-      assert.equal(api.store.destination('Lab', idKey(d.destinationId)), undefined, 'the tree no longer lists it');
+      assert.equal(api.mirror.row('Lab', idKey(d.destinationId)), undefined, 'the tree no longer lists it');
     });
   });
 
@@ -188,8 +182,8 @@ describe('hostile input, failed edits and secrets', function () {
     writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${shim}' "$@"\n`);
     chmodSync(recorder, 0o755);
     const errors: string[] = [];
-    const sub = api.store.onDidChange((c) => {
-      const e = api.store.server(c.server)?.error;
+    const sub = api.mirror.onDidChange((c) => {
+      const e = api.mirror.server(c.server)?.error;
       if (e) errors.push(e.message, String(e.stack));
     });
     try {
@@ -199,13 +193,14 @@ describe('hostile input, failed edits and secrets', function () {
         { name: 'AuditToken', url: sim.url, user: 'auditor' },
         { name: 'AuditCli', transport: 'cli', host: '127.0.0.1', port, user: 'auditor', consolePath: recorder },
       ]);
-      await vscode.commands.executeCommand('jetstream.signIn', { server: 'Audit' }, { password: wrong });
-      await vscode.commands.executeCommand('jetstream.signIn', { server: 'Audit' }, { password });
-      await vscode.commands.executeCommand('jetstream.signIn', { server: 'AuditToken' }, { token });
-      await vscode.commands.executeCommand('jetstream.signIn', { server: 'AuditCli' }, { password: wrong });
-      await vscode.commands.executeCommand('jetstream.signIn', { server: 'AuditCli' }, { password });
+      for (const name of ['Audit', 'AuditToken', 'AuditCli']) await until(`${name} in the tree`, () => api.mirror.server(name));
+      await api.signIn('Audit', { password: wrong });
+      await api.signIn('Audit', { password });
+      await api.signIn('AuditToken', { token });
+      await api.signIn('AuditCli', { password: wrong });
+      await api.signIn('AuditCli', { password });
       for (const name of ['Audit', 'AuditToken', 'AuditCli'])
-        assert.equal(api.store.server(name)?.phase, 'ok', `${name}: ${api.store.server(name)?.error?.message}`);
+        assert.equal(api.mirror.server(name)?.summary.phase, 'ok', `${name}: ${api.mirror.server(name)?.error?.message}`);
       assert.ok(
         errors.some((m) => m.includes('refused the password for user auditor')),
         'the audit saw the refused password',
@@ -243,17 +238,3 @@ function filesUnder(dir: string): string[] {
     return statSync(p).isDirectory() ? filesUnder(p) : [p];
   });
 }
-
-describe('input boxes refuse bad input before any request', () => {
-  it('reads send rates with units and refuses anything else', async () => {
-    const { parseRate } = await import('../../src/commands/destinations');
-    assert.equal(parseRate('100 Mbit/s'), 100_000);
-    assert.equal(parseRate('2.5G'), 2_500_000);
-    assert.equal(parseRate('800'), 800);
-    assert.equal(parseRate(''), undefined);
-    for (const bad of ['fast', '-5', '0', '1e9', '100 Tbit/s', ...HOSTILE_STRINGS.filter(Boolean).slice(0, 10)]) {
-      const r = parseRate(bad);
-      assert.ok(typeof r === 'object' && 'error' in r, `refused: ${bad.slice(0, 30)}`);
-    }
-  });
-});

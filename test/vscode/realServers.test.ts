@@ -9,30 +9,22 @@ import * as vscode from 'vscode';
 import { JetStreamClient } from '../../src/api/client';
 import { idKey } from '../../src/api/schemas';
 import type { JetStreamApi } from '../../src/extension';
-import type { DestinationNode, Node, UserDataNode } from '../../src/views/tree';
+import type { UserDataNode } from '../../src/views/tree';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { record } from '../fixtures/records';
 import { startCannedServer } from '../support/cannedServer';
+import { extensionApi, setServers, tree } from './support';
 
-const EXTENSION_ID = 'jetstream-destinations.jetstream-destinations';
 const ROOT = path.resolve(__dirname, '../../..');
 const VENDOR_CONSOLE = path.join(ROOT, 'sim/python/bin/jetstream');
 const ADMIN = { user: 'admin', password: 'admin' };
 let api: JetStreamApi;
 let sim: Simulator;
+let t: ReturnType<typeof tree>;
 
-async function setServers(servers: unknown[]): Promise<void> {
-  await vscode.workspace.getConfiguration('jetstream').update('servers', servers, vscode.ConfigurationTarget.Global);
-}
-
-function serverNode(name: string): Node {
-  const n = (api.tree.getChildren() as Node[]).find((c) => c.kind === 'server' && c.server === name);
-  assert.ok(n, `server ${name} in the tree`);
-  return n;
-}
-
-const rows = (name: string) => api.tree.getChildren(serverNode(name)) as Node[];
-const destinations = (name: string) => rows(name).filter((n): n is DestinationNode => n.kind === 'destination');
+const serverNode = (name: string) => t.serverNode(name);
+const rows = (name: string) => t.rows(name);
+const destinations = (name: string) => t.destinations(name);
 
 async function failedAttempts(user: string): Promise<number> {
   const stats = (await sim.world.handle('sim.getStats', {}, ADMIN, false)) as {
@@ -47,7 +39,8 @@ describe('real-server routes', function () {
   before(async () => {
     sim = await startSimulator({ port: 0, tickMs: 0, seed: 13, destinations: 20 });
     await sim.world.handle('sim.tick', { count: 3 }, ADMIN, false);
-    api = (await vscode.extensions.getExtension<JetStreamApi>(EXTENSION_ID)!.activate())!;
+    api = await extensionApi();
+    t = tree(api);
     await vscode.workspace.getConfiguration('jetstream').update('autoRefresh', false, vscode.ConfigurationTarget.Global);
   });
 
@@ -56,12 +49,12 @@ describe('real-server routes', function () {
     await sim.close();
   });
 
-  it('lists the destinations through a console that behaves as the vendor documents it, and an inline edit lands keeping the other keys', async () => {
+  it('lists the destinations through a console that behaves as the vendor documents it, and a userData edit lands keeping the other keys', async () => {
     const port = Number(new URL(sim.url).port);
     const demo = JetStreamClient.create({ transport: 'http', name: 'x', url: sim.url, user: 'demo', password: 'demo' });
     const d = await demo.createDestination({ destinationAddress: 'console-edit.example.com', userData: { keep: 'me', note: 'old' } });
     await setServers([{ name: 'Console', transport: 'cli', host: '127.0.0.1', port, user: 'demo', consolePath: VENDOR_CONSOLE }]);
-    await vscode.commands.executeCommand('jetstream.signIn', { server: 'Console' }, { password: 'demo' });
+    await api.signIn('Console', { password: 'demo' });
     const mine = (await demo.getDestinations()).map((x) => idKey(x.destinationId)).sort();
     assert.deepEqual(
       destinations('Console')
@@ -71,7 +64,7 @@ describe('real-server routes', function () {
     );
     const key = idKey(d.destinationId);
     const entry = (api.tree.getChildren(api.tree.destinationNode('Console', key)) as UserDataNode[]).find((e) => e.key === 'note')!;
-    await vscode.commands.executeCommand('jetstream.editUserData', entry, 'new, over the console');
+    assert.equal((await api.setUserData('Console', key, entry.key, 'new, over the console')).result, 'landed');
     assert.deepEqual((await demo.getDestination(d.destinationId)).userData, { keep: 'me', note: 'new, over the console' });
     const shown = (api.tree.getChildren(api.tree.destinationNode('Console', key)) as UserDataNode[]).map((e) => [
       e.key,
@@ -89,7 +82,7 @@ describe('real-server routes', function () {
     await setServers([
       { name: 'ConsoleAdmin', transport: 'cli', host: '127.0.0.1', port, user: 'admin', superuser: true, consolePath: VENDOR_CONSOLE },
     ]);
-    await vscode.commands.executeCommand('jetstream.signIn', { server: 'ConsoleAdmin' }, { password: 'admin' });
+    await api.signIn('ConsoleAdmin', { password: 'admin' });
     const notice = rows('ConsoleAdmin').find((n) => n.kind === 'notice');
     assert.ok(notice, 'a notice row');
     assert.match(String(api.tree.getTreeItem(notice).label), /cannot switch to the superuser view.*python transport/);
@@ -106,9 +99,9 @@ describe('real-server routes', function () {
           : { name: 'Refused', transport: 'cli', host: '127.0.0.1', port, user, consolePath: VENDOR_CONSOLE };
       await setServers([profile]);
       const before = await failedAttempts(user);
-      await vscode.commands.executeCommand('jetstream.signIn', { server: 'Refused' }, { password: 'not-the-password' });
+      await api.signIn('Refused', { password: 'not-the-password' });
       for (let i = 0; i < 3; i++) {
-        await api.scheduler.refreshNow('Refused');
+        await api.mirror.request({ op: 'refresh', server: 'Refused', manual: false });
         await vscode.commands.executeCommand('jetstream.refresh');
       }
       assert.equal((await failedAttempts(user)) - before, 1, 'one attempt with the refused password');
@@ -117,8 +110,8 @@ describe('real-server routes', function () {
       assert.equal(item.label, 'Password refused: sign in to try again');
       assert.equal(item.command?.command, 'jetstream.signIn');
       assert.ok(!String(item.description).includes('not-the-password') && !String(item.tooltip).includes('not-the-password'));
-      await vscode.commands.executeCommand('jetstream.signIn', { server: 'Refused' }, { password: user });
-      assert.equal(api.store.server('Refused')?.phase, 'ok');
+      await api.signIn('Refused', { password: user });
+      assert.equal(api.mirror.server('Refused')?.summary.phase, 'ok');
       assert.ok(!rows('Refused').some((n) => n.kind === 'problem'));
     });
   }
@@ -134,13 +127,13 @@ describe('real-server routes', function () {
       const shown = destinations('Odd');
       assert.equal(shown.length, 12);
       const odd = api.tree.getTreeItem(shown.find((n) => n.destinationId === 'd-4')!);
-      assert.equal(odd.label, 'rx-4.example.com:8886');
+      assert.equal(odd.label, 'rx-4.example.com');
       assert.equal((odd.iconPath as vscode.ThemeIcon).id, 'warning');
       assert.match(String(odd.description), /unexpected data: .*sendRateMax/);
       const numeric = api.tree.getTreeItem(shown.find((n) => n.destinationId === '9009')!);
       assert.equal((numeric.iconPath as vscode.ThemeIcon).id, 'error', 'a numeric id and a numeric lastError are read');
       assert.match(String(numeric.description), /Connection timed out/);
-      assert.match(String(api.tree.getTreeItem(serverNode('Odd')).description), /12 destinations \(1 unreadable\)/);
+      assert.match(String(api.tree.getTreeItem(serverNode('Odd')).description), /12 destinations · 1 error · 1 unreadable/);
     } finally {
       await server.close();
     }
@@ -171,7 +164,7 @@ describe('real-server routes', function () {
       const [two] = destinations('lab/east');
       const ids = [api.tree.getTreeItem(one!).id, api.tree.getTreeItem(two!).id];
       assert.notEqual(ids[0], ids[1]);
-      await vscode.commands.executeCommand('jetstream.deleteDestination', two, [two], { confirm: false });
+      await api.deleteDestinations([{ server: 'lab/east', key: two!.destinationId }]);
       assert.ok(
         b.calls.some((c) => c.command === 'send.deleteDestination'),
         'the second server was asked',
@@ -186,7 +179,7 @@ describe('real-server routes', function () {
   it('opens a read-only compatibility report that names how each command was sent', async () => {
     const port = Number(new URL(sim.url).port);
     await setServers([{ name: 'Console', transport: 'cli', host: '127.0.0.1', port, user: 'demo', consolePath: VENDOR_CONSOLE }]);
-    await vscode.commands.executeCommand('jetstream.signIn', { server: 'Console' }, { password: 'demo' });
+    await api.signIn('Console', { password: 'demo' });
     void vscode.commands.executeCommand('jetstream.checkCompatibility', { server: 'Console' });
     const editor = await new Promise<vscode.TextEditor>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no report opened')), 30_000);

@@ -1,0 +1,36 @@
+/**
+ * The one way a client is opened: from a profile and its secret. A pinned certificate is read once,
+ * here, and a missing one is one clear error. The request timeout is not the client's: the store
+ * passes it with every call, so a changed setting needs no new client.
+ */
+import { readFile } from 'node:fs/promises';
+import { JetStreamClient } from '../api/client';
+import { JetStreamError } from '../api/errors';
+import { clientEndpoint, needsSecret, type Secret, type ServerProfile } from './profiles';
+
+export async function openClient(profile: ServerProfile, secret: Secret | undefined): Promise<JetStreamClient> {
+  if (needsSecret(profile) && !secret) {
+    throw new JetStreamError(
+      'AuthRequired',
+      `No password is stored for user ${profile.user ?? ''} on server '${profile.name}'. Use Sign In to enter it.`,
+      {
+        server: profile.name,
+      },
+    );
+  }
+  let ca: string | undefined;
+  if (profile.ca) {
+    try {
+      ca = await readFile(profile.ca, 'utf8');
+    } catch (e) {
+      throw new JetStreamError(
+        'TlsIdentity',
+        `Cannot read the certificate file ${profile.ca} of server '${profile.name}': ${(e as Error).message}`,
+        {
+          server: profile.name,
+        },
+      );
+    }
+  }
+  return JetStreamClient.create(clientEndpoint(profile, secret ?? {}, ca));
+}
