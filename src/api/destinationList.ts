@@ -1,21 +1,34 @@
 /**
  * Checks a `send.getDestinations` answer at the cost the refresh can afford every second, and
- * leniently: one record that does not fit never blanks its server. Every destination's row fields are
- * checked, its userData only when it differs from the previous snapshot's; a record that does not fit
- * is kept as an anomaly (its readable fields and what was unexpected), a repeated id is shown once.
+ * leniently: one record that does not fit never blanks its server. A new destination's row fields and
+ * userData are checked whole, a known one's only where they moved since the previous snapshot; a record
+ * that does not fit is kept as an anomaly (its readable fields and what was unexpected), a repeated id is shown once.
  */
 import * as z from 'zod';
 import { describeIssue, unreadableAnswer } from './issues';
-import { Destination, DestinationRow, EncryptedConnectionState, Id, idKey, Timestamp, UserData, type ListedDestination } from './schemas';
+import {
+  Destination,
+  DestinationRow,
+  EncryptedConnectionState,
+  Id,
+  idKey,
+  isId,
+  isTimestamp,
+  Timestamp,
+  UserData,
+  type ListedDestination,
+} from './schemas';
 
 const List = z.array(z.unknown());
 
 /** A checked list and how it differs from the previous one. */
 export interface DestinationList {
-  /** Each destination once, in the server's order; anomalies carry `problem`. */
-  list: ListedDestination[];
-  /** Keys of destinations whose fields changed (apart from snapshotTime, new every second). */
+  /** Each destination once by its key, in the server's order; anomalies carry `problem`. */
+  destinations: Map<string, ListedDestination>;
+  /** Keys of destinations whose row fields or userData changed (snapshotTime, new every second, aside). */
   changed: string[];
+  /** For changed destinations compared with their previous record, the fields that moved. */
+  moved: Map<string, readonly string[]>;
   /** Destinations came or went. */
   listChanged: boolean;
   /** Records left out because an earlier one had the same id. */
@@ -35,9 +48,9 @@ export function destinationKey(d: Pick<ListedDestination, 'destinationId'>): str
 }
 
 /**
- * Checks and compares in one pass: a destination equal to its previous record but for snapshotTime was
- * checked before, so only its new snapshotTime is; any other is checked against the row schema, and its
- * userData when that changed.
+ * Checks and compares in one pass: a destination that fitted in the previous snapshot has its new
+ * snapshotTime and the fields that moved checked; any other is checked against the row schema, and its
+ * userData.
  */
 export function checkDestinationList(
   raw: unknown,
@@ -47,9 +60,9 @@ export function checkDestinationList(
   const parsed = List.safeParse(raw);
   if (!parsed.success) throw unreadableAnswer(ctx.server, ctx.command, 'it is not a list');
   const items = parsed.data as Record<string, unknown>[];
-  const list: ListedDestination[] = [];
+  const destinations = new Map<string, ListedDestination>();
   const changed: string[] = [];
-  const seen = new Set<string>();
+  const moved = new Map<string, readonly string[]>();
   let listChanged = false;
   let matched = 0;
   let duplicates = 0;
@@ -58,22 +71,24 @@ export function checkDestinationList(
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     const record = typeof item === 'object' && item !== null && !Array.isArray(item);
-    const id = record && Id.safeParse(item.destinationId).success ? (item.destinationId as Id) : undefined;
-    const key = id === undefined ? `#${i + 1}` : idKey(id);
-    if (seen.has(key)) {
+    const key = record && isId(item.destinationId) ? idKey(item.destinationId) : `#${i + 1}`;
+    if (destinations.has(key)) {
       duplicates++;
       continue;
     }
-    seen.add(key);
     const old = previous?.get(key);
     if (old) matched++;
     else listChanged = true;
+    // A record that fitted before was checked but for the fields that moved: only those are checked
+    // again, which keeps a snapshot where half the rates move cheap.
+    const fields = old && !old.problem && record ? movedFields(old, item) : undefined;
     let d: ListedDestination;
-    if (old && !old.problem && record && sameDestination(old, item as unknown as ListedDestination)) {
-      const time = Timestamp.safeParse(item.snapshotTime);
-      d = time.success
-        ? (item as unknown as ListedDestination)
-        : anomaly(item, key, i, describeIssue(time.error, item, { field: 'snapshotTime' }));
+    if (fields && isTimestamp(item.snapshotTime) && fields.every((f) => fieldFits(f, item[f]))) {
+      d = item as unknown as ListedDestination;
+      if (fields.length) {
+        changed.push(key);
+        moved.set(key, fields);
+      }
     } else {
       const row = record ? DestinationRow.safeParse(item) : undefined;
       const userData = row?.success && item.userData !== undefined ? UserData.safeParse(item.userData) : undefined;
@@ -89,10 +104,10 @@ export function checkDestinationList(
     }
     if (d.problem) anomalies++;
     else clock.count(d.snapshotTime);
-    list.push(d);
+    destinations.set(key, d);
   }
   if (matched !== (previous?.size ?? 0)) listChanged = true;
-  return { list, changed, listChanged, duplicates, anomalies, serverTime: clock.time() };
+  return { destinations, changed, moved, listChanged, duplicates, anomalies, serverTime: clock.time() };
 }
 
 /** Counts snapshot times to find the one most destinations share; ties go to the newer. */
@@ -153,25 +168,31 @@ function anomaly(item: unknown, key: string, index: number, problem: string): Li
   };
 }
 
-/** Field-by-field comparison, ignoring snapshotTime; nested values (userData, lanes, defaults) by their contents. */
-export function sameDestination(a: ListedDestination, b: ListedDestination): boolean {
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let count = 0;
-  for (const k in y) {
-    count++;
-    if (k === 'snapshotTime') continue;
-    const u = x[k];
-    const v = y[k];
-    if (u !== v && !(typeof v === 'object' && sameValue(u, v, 0))) return false;
+const rowShape = DestinationRow.shape as Record<string, z.ZodType>;
+/** What a listed destination is compared by: the row fields but snapshotTime, and userData. */
+const COMPARED = [...Object.keys(rowShape).filter((f) => f !== 'snapshotTime'), 'userData'];
+
+/** The compared fields whose values differ; nested values (userData) by their contents. */
+function movedFields(before: ListedDestination, after: Record<string, unknown>): string[] {
+  const x = before as Record<string, unknown>;
+  const moved: string[] = [];
+  for (const f of COMPARED) {
+    const u = x[f];
+    const v = after[f];
+    if (u !== v && !(typeof v === 'object' && sameValue(u, v, 0))) moved.push(f);
   }
-  let before = 0;
-  for (const _ in x) before++;
-  return before === count;
+  return moved;
+}
+
+/** Whether a field that moved still fits: row fields and userData are checked, the rest when the panel needs it. */
+function fieldFits(field: string, value: unknown): boolean {
+  if (field === 'userData') return UserData.safeParse(value).success;
+  const schema = rowShape[field];
+  return schema ? schema.safeParse(value).success : true;
 }
 
 /** Deep equality of JSON values, a few levels deep: anything deeper counts as changed, which is safe. */
-export function sameValue(a: unknown, b: unknown, depth: number): boolean {
+function sameValue(a: unknown, b: unknown, depth: number): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > 4) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;

@@ -13,6 +13,8 @@ import * as z from 'zod';
  * fraction from a server that computes them is accepted rather than refused.
  */
 export const Timestamp = z.number().nonnegative().nullable();
+/** `Timestamp` as a plain test, for the loop that runs once per destination and snapshot. */
+export const isTimestamp = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
 
 /**
  * An id as the server sent it. The docs show both kinds (`'destinationId': 'receiver01:8886'`, integer
@@ -20,6 +22,8 @@ export const Timestamp = z.number().nonnegative().nullable();
  */
 export const Id = z.union([z.string().min(1), z.number().finite()]);
 export type Id = z.infer<typeof Id>;
+/** `Id` as a plain test, for the loop that runs once per destination and snapshot. */
+export const isId = (v: unknown): v is Id => (typeof v === 'string' ? v.length > 0 : typeof v === 'number' && Number.isFinite(v));
 
 /** An id as text: the key of maps and tree rows. */
 export function idKey(id: Id): string {

@@ -1,4 +1,3 @@
-import { destinationKey } from '../api/destinationList';
 import type { ListedDestination } from '../api/schemas';
 
 /**
@@ -15,7 +14,7 @@ export interface HistorySeries {
 }
 
 /** What a snapshot gives the plots of one destination. */
-export type Sample = Pick<ListedDestination, 'destinationId' | 'sendRateAverage' | 'sendRateMax' | 'roundTripTimeMs' | 'problem'>;
+export type Sample = Pick<ListedDestination, 'sendRateAverage' | 'sendRateMax' | 'roundTripTimeMs' | 'problem'>;
 
 /** A server clock that steps back further than this (ms) starts the history again rather than freezing it. */
 const CLOCK_STEP_BACK_MS = 2000;
@@ -32,7 +31,7 @@ export class ServerHistory {
   }
 
   /** Records one snapshot; when the list changed, destinations that are gone lose their history. */
-  record(timeMs: number, samples: readonly Sample[], listChanged = true): void {
+  record(timeMs: number, samples: ReadonlyMap<string, Sample>, listChanged = true): void {
     if (this.count > 0) {
       const last = this.times[(this.count - 1) % this.capacity]!;
       if (timeMs < last - CLOCK_STEP_BACK_MS) this.reset();
@@ -41,9 +40,8 @@ export class ServerHistory {
     }
     const slot = this.count % this.capacity;
     this.times[slot] = timeMs;
-    for (const s of samples) {
+    for (const [id, s] of samples) {
       if (s.problem) continue;
-      const id = destinationKey(s);
       let values = this.series.get(id);
       if (!values) {
         values = new Float32Array(this.capacity * FIELDS).fill(NaN);
@@ -54,9 +52,8 @@ export class ServerHistory {
       values[at + 1] = s.sendRateMax;
       values[at + 2] = s.roundTripTimeMs ?? NaN;
     }
-    if (listChanged && this.series.size > samples.length) {
-      const present = new Set(samples.map(destinationKey));
-      for (const id of this.series.keys()) if (!present.has(id)) this.series.delete(id);
+    if (listChanged && this.series.size > samples.size) {
+      for (const id of this.series.keys()) if (!samples.has(id)) this.series.delete(id);
     }
     this.count++;
   }

@@ -60,8 +60,10 @@ export interface StoreChange {
   serverChanged: boolean;
   /** Destinations came or went. */
   listChanged: boolean;
-  /** Destinations whose fields changed (apart from snapshotTime, which changes every tick). */
+  /** Destinations whose row fields or userData changed (apart from snapshotTime, which changes every tick). */
   changed: string[];
+  /** For some of the changed: the only fields that moved. A destination not named here may differ anywhere. */
+  moved?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Opens a client for a profile; throws a JetStreamError when the secret it needs is missing. */
@@ -245,7 +247,7 @@ export class DestinationStore implements Disposable {
       const serverChanged = state.phase !== 'ok' || state.error !== undefined || state.info !== info;
       state.info = info;
       this.apply(state, answer);
-      this.keepEdits(state, seq, answer.changed);
+      this.keepEdits(state, seq, answer);
       state.phase = 'ok';
       state.error = undefined;
       state.consecutiveFailures = 0;
@@ -254,9 +256,9 @@ export class DestinationStore implements Disposable {
       state.lastSuccessAt = Date.now();
       this.options.log?.(
         'debug',
-        `${name}: ${answer.list.length} destinations in ${state.lastRefreshMs} ms (${Math.round(state.lastRefreshCpuMs)} ms CPU)`,
+        `${name}: ${answer.destinations.size} destinations in ${state.lastRefreshMs} ms (${Math.round(state.lastRefreshCpuMs)} ms CPU)`,
       );
-      return { server: name, serverChanged, listChanged: answer.listChanged, changed: answer.changed };
+      return { server: name, serverChanged, listChanged: answer.listChanged, changed: answer.changed, moved: answer.moved };
     } catch (e) {
       if (this.states.get(name) !== state) return undefined;
       const error = asJetStreamError(e, name, this.options.log);
@@ -281,10 +283,8 @@ export class DestinationStore implements Disposable {
   }
 
   /** Replaces the snapshot and records plot history. */
-  private apply(state: ServerState, { list, listChanged, serverTime, duplicates, anomalies }: DestinationList): void {
-    const next = new Map<string, ListedDestination>();
-    for (const d of list) next.set(destinationKey(d), d);
-    state.destinations = next;
+  private apply(state: ServerState, { destinations, listChanged, serverTime, duplicates, anomalies }: DestinationList): void {
+    state.destinations = destinations;
     state.serverTime = serverTime;
     state.duplicates = duplicates;
     state.anomalies = anomalies;
@@ -293,7 +293,7 @@ export class DestinationStore implements Disposable {
       history = new ServerHistory(this.options.historySeconds ?? 300);
       this.histories.set(state.profile.name, history);
     }
-    history.record(serverTime !== null ? serverTime / 1000 : Date.now(), list, listChanged);
+    history.record(serverTime !== null ? serverTime / 1000 : Date.now(), destinations, listChanged);
   }
 
   /** Takes a destination the server just confirmed (after a create or a userData edit) without waiting for a poll. */
@@ -322,7 +322,7 @@ export class DestinationStore implements Disposable {
   }
 
   /** After a poll: edits confirmed after it was asked for win over its userData; older ones are settled. */
-  private keepEdits(state: ServerState, pollSeq: number, changed: string[]): void {
+  private keepEdits(state: ServerState, pollSeq: number, answer: Pick<DestinationList, 'changed' | 'moved'>): void {
     const edits = this.edits.get(state.profile.name);
     if (!edits) return;
     for (const [key, edit] of edits) {
@@ -333,7 +333,8 @@ export class DestinationStore implements Disposable {
       }
       if (d.userData !== edit.userData) {
         state.destinations.set(key, { ...d, userData: edit.userData });
-        if (!changed.includes(key)) changed.push(key);
+        answer.moved.delete(key);
+        if (!answer.changed.includes(key)) answer.changed.push(key);
       }
     }
   }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkDestinationList, destinationKey } from '../../src/api/destinationList';
-import type { ListedDestination } from '../../src/api/schemas';
+import { Id, isId, isTimestamp, Timestamp, type ListedDestination } from '../../src/api/schemas';
 import { bounded, boundedJson, valueText } from '../../src/model/bounded';
 import { fieldProblems } from '../../src/model/details';
 import { ServerHistory } from '../../src/model/history';
@@ -13,7 +13,11 @@ import { destinationStatus } from '../../src/model/status';
 import { record, T } from '../fixtures/records';
 
 const ctx = { server: 'lab', command: 'send.getDestinations' };
-const check = (raw: unknown, previous?: ReadonlyMap<string, ListedDestination>) => checkDestinationList(raw, previous, ctx);
+/** The check, with its destinations as a list in the server's order for the assertions. */
+const check = (raw: unknown, previous?: ReadonlyMap<string, ListedDestination>) => {
+  const r = checkDestinationList(raw, previous, ctx);
+  return { ...r, list: [...r.destinations.values()] };
+};
 const asMap = (list: ListedDestination[]) => new Map(list.map((d) => [destinationKey(d), d]));
 
 describe('one odd record among many', () => {
@@ -76,6 +80,22 @@ describe('one odd record among many', () => {
     assert.equal(swapped.listChanged, true, 'same count, another destination');
   });
 
+  it('checks again what moved in a known destination, and names the fields that moved', () => {
+    const first = check([record(1), record(2), record(3)]);
+    const next = check(
+      [
+        record(1, { sendRateAverage: 'fast' }),
+        Object.fromEntries(Object.entries(record(2)).filter(([k]) => k !== 'destinationAddress')),
+        record(3, { sendRateAverage: 7, numTransfersQueued: 2, snapshotTime: T + 1e6 }),
+      ],
+      asMap(first.list),
+    );
+    assert.match(next.list[0]!.problem ?? '', /sendRateAverage/, 'a rate turned into text is marked');
+    assert.match(next.list[1]!.problem ?? '', /destinationAddress/, 'a field that went is marked');
+    assert.equal(next.list[2]!.problem, undefined);
+    assert.deepEqual(next.moved.get('d-3'), ['numTransfersQueued', 'sendRateAverage']);
+  });
+
   it('takes the clock most destinations share, so one far-ahead snapshotTime marks nothing stale', () => {
     const raw = Array.from({ length: 20 }, (_, i) => record(i));
     raw[3] = record(3, { snapshotTime: T + 3600 * 1e6 });
@@ -124,12 +144,22 @@ describe('plot history and the server clock', () => {
   it('starts again when the server clock steps back, instead of freezing', () => {
     const h = new ServerHistory(60);
     const d = (rate: number) => record(1, { sendRateAverage: rate }) as unknown as ListedDestination;
-    h.record(10_000, [d(1)]);
-    h.record(11_000, [d(2)]);
-    h.record(11_000, [d(9)]);
+    h.record(10_000, asMap([d(1)]));
+    h.record(11_000, asMap([d(2)]));
+    h.record(11_000, asMap([d(9)]));
     assert.deepEqual(h.get('d-1').sendRateAverage, [1, 2], 'the same snapshot twice is one point');
-    h.record(5_000, [d(3)]);
-    h.record(6_000, [d(4)]);
+    h.record(5_000, asMap([d(3)]));
+    h.record(6_000, asMap([d(4)]));
     assert.deepEqual(h.get('d-1').sendRateAverage, [3, 4]);
+  });
+});
+
+describe('the plain tests beside the schemas', () => {
+  it('agree with the Id and Timestamp schemas they stand in for', () => {
+    const values = ['', 'a', 'rx-1:8886', 0, -1, 1.5, 7, Number.NaN, Infinity, -Infinity, null, undefined, true, {}, [], [1], '0'];
+    for (const v of values) {
+      assert.equal(isId(v), Id.safeParse(v).success, `isId(${String(v)})`);
+      assert.equal(isTimestamp(v), Timestamp.safeParse(v).success, `isTimestamp(${String(v)})`);
+    }
   });
 });

@@ -48,7 +48,7 @@ describe('DestinationStore', () => {
     assert.equal(changes.at(-1)!.listChanged, true);
 
     await store.refresh('lab');
-    assert.deepEqual(changes.at(-1), { server: 'lab', serverChanged: false, listChanged: false, changed: [] });
+    assert.deepEqual(changes.at(-1), { server: 'lab', serverChanged: false, listChanged: false, changed: [], moved: new Map() });
 
     const [first, second] = [...store.server('lab')!.destinations.keys()];
     const client = await store.client('lab');
@@ -56,6 +56,7 @@ describe('DestinationStore', () => {
     await client.updateObjectUserData(second!, { note: 'y' });
     await store.refresh('lab');
     assert.deepEqual(changes.at(-1)!.changed.sort(), [first, second].sort());
+    assert.deepEqual(changes.at(-1)!.moved?.get(first!), ['userData'], 'what moved is named, so the tree knows a row text changed');
   });
 
   it('keeps the last snapshot and says why when the server fails, and recovers', async () => {
@@ -231,16 +232,16 @@ describe('formatting and profiles', () => {
   it('keeps history compact and in order across the ring', () => {
     const h = new ServerHistory(3);
     for (let i = 0; i < 5; i++)
-      h.record(i * 1000, [{ destinationId: 'a', sendRateAverage: i, sendRateMax: 10, roundTripTimeMs: i === 4 ? null : 1 }]);
+      h.record(i * 1000, new Map([['a', { sendRateAverage: i, sendRateMax: 10, roundTripTimeMs: i === 4 ? null : 1 }]]));
     assert.deepEqual(h.get('a'), {
       t: [2000, 3000, 4000],
       sendRateAverage: [2, 3, 4],
       sendRateMax: [10, 10, 10],
       roundTripTimeMs: [1, 1, null],
     });
-    h.record(4000, [{ destinationId: 'a', sendRateAverage: 9, sendRateMax: 9, roundTripTimeMs: 9 }]);
+    h.record(4000, new Map([['a', { sendRateAverage: 9, sendRateMax: 9, roundTripTimeMs: 9 }]]));
     assert.deepEqual(h.get('a').sendRateAverage, [2, 3, 4], 'the same snapshot polled again adds no point');
-    h.record(5000, [{ destinationId: 'b', sendRateAverage: 1, sendRateMax: 1, roundTripTimeMs: 1 }]);
+    h.record(5000, new Map([['b', { sendRateAverage: 1, sendRateMax: 1, roundTripTimeMs: 1 }]]));
     assert.deepEqual(h.get('a').t, [], 'a destination that is gone loses its history');
     assert.deepEqual(h.get('b').t, [5000]);
   });

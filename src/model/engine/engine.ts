@@ -17,7 +17,7 @@ import { checkCompatibility } from '../compat';
 import { DetailsSource } from '../details';
 import type { Secret, ServerProfile } from '../profiles';
 import { recreateParams } from '../recreate';
-import { onlyNumbersDiffer, sameRow, toRow, destinationError } from '../rows';
+import { onlyNumbersDiffer, rowEffect, sameRow, toRow, destinationError } from '../rows';
 import { RefreshScheduler } from '../scheduler';
 import { destinationStatus } from '../status';
 import { DestinationStore, threadCpuMs, type ServerState, type StoreChange } from '../store';
@@ -184,8 +184,18 @@ export class Engine {
     const { serverTime, redact } = state;
     for (const [key, d] of state.destinations) {
       const before = p.rows.get(key);
-      // Unchanged records can only turn stale: a cheap status check spares building their rows.
-      if (before && !changed.has(key) && destinationStatus(d, serverTime) === before.status) continue;
+      // Unchanged records can only turn stale, and most changed ones only moved numbers: a cheap status
+      // check spares building their rows.
+      if (before && destinationStatus(d, serverTime) === before.status) {
+        if (!changed.has(key)) continue;
+        const fields = change?.moved?.get(key);
+        const effect = fields ? rowEffect(fields) : 'text';
+        if (effect === 'none') continue;
+        if (effect === 'numbers') {
+          p.waiting.add(key);
+          continue;
+        }
+      }
       const row = toRow(d, serverTime, redact);
       if (before && sameRow(row, before)) continue;
       if (before && onlyNumbersDiffer(row, before)) {
