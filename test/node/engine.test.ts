@@ -9,6 +9,8 @@ import { Engine, NUMERIC_BUDGET } from '../../src/model/engine/engine';
 import type { Delta, FromEngine, Row } from '../../src/model/engine/protocol';
 import { sameRow, toRow } from '../../src/model/rows';
 import { startSimulator, type Simulator } from '../../sim/server';
+import { record, T } from '../fixtures/records';
+import { startCannedServer } from '../support/cannedServer';
 
 let sim: Simulator;
 const ADMIN = { user: 'admin', password: 'admin' };
@@ -21,7 +23,7 @@ before(async () => {
 after(() => sim.close());
 
 /** An engine with the rows the main thread would hold, built only from what it posts. */
-function engineWithRows() {
+function engineWithRows(url = sim.url) {
   const rows = new Map<string, Row>();
   const deltas: Delta[] = [];
   const engine = new Engine({
@@ -35,7 +37,7 @@ function engineWithRows() {
     secret: async () => ({ password: 'admin' }),
   });
   engine.handle({ type: 'polling', active: false, intervalMs: 1000, timeoutMs: 30_000 });
-  engine.handle({ type: 'profiles', profiles: [{ name: 'lab', transport: 'http', url: sim.url, user: 'admin', superuser: true }] });
+  engine.handle({ type: 'profiles', profiles: [{ name: 'lab', transport: 'http', url, user: 'admin', superuser: true }] });
   const refresh = async () => {
     deltas.length = 0;
     await engine.run({ op: 'refresh', server: 'lab', manual: false });
@@ -83,5 +85,25 @@ describe('the engine', () => {
     assert.ok(upserts.some((r) => r.key === first && r.userData.some(([k, v]) => k === 'note' && v === 'landed')));
     assert.equal(rows.has(second!), false);
     engine.dispose();
+  });
+
+  it('paints a destination stale in the snapshot where it stops updating, though only its rate moved', async (t) => {
+    // More rows move their rate than a snapshot repaints for numbers alone; the one that stops is last.
+    const n = NUMERIC_BUDGET * 2;
+    const at = (t: number, rate: number) =>
+      Array.from({ length: n }, (_, i) => record(i, { snapshotTime: i === n - 1 ? T : t, sendRateAverage: rate }));
+    let list = at(T, 100);
+    const canned = await startCannedServer((command) => (command === 'send.getDestinations' ? { result: list } : undefined));
+    const { engine, rows, refresh } = engineWithRows(canned.url);
+    t.after(async () => {
+      engine.dispose();
+      await canned.close();
+    });
+    await refresh();
+    assert.equal(rows.get(`d-${n - 1}`)!.status, 'connected');
+    list = at(T + 20e6, 200);
+    await refresh();
+    assert.equal(rows.get(`d-${n - 1}`)!.status, 'stale');
+    assert.equal(rows.get('d-0')!.status, 'connected');
   });
 });
