@@ -14,9 +14,39 @@ export default tseslint.config(
     },
   },
   { files: ['src/webview/**'], languageOptions: { globals: { ...globals.browser } } },
+  // Dependencies run one way: api → model → views and commands; views never reach for commands.
   {
-    // The API client and the model run in plain Node: they must never reach for VS Code.
-    files: ['src/api/**', 'src/model/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api and src/model run without VS Code.' }] }] },
+    files: ['src/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/api runs without VS Code.' }],
+          patterns: [{ group: ['../model/*', '../views/*', '../commands/*'], message: 'src/api depends on nothing of ours above it.' }],
+        },
+      ],
+    },
   },
+  {
+    files: ['src/model/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/model runs without VS Code.' }],
+          patterns: [
+            {
+              group: ['**/views/*', '**/commands/*', '**/webview/*'],
+              message: 'src/model is used by views and commands, not the reverse.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/views/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/commands/*'], message: 'Views never import commands.' }] }] },
+  },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -23,7 +23,17 @@ const stages = [
   { name: 'setup', cmd: ['node', 'scripts/host/setup.mjs'] },
   {
     name: 'node',
-    cmd: ['node', '--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...nodeTests('test/node')],
+    cmd: [
+      'node',
+      '--require',
+      './test/support/vscode-alias.cjs',
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-concurrency=1',
+      ...nodeTests('test/node'),
+    ],
     counts: nodeCounts,
   },
   { name: 'faults', cmd: ['node', 'dist/faults.js'], counts: faultCounts },

@@ -39,12 +39,10 @@ export interface PollingState {
 }
 
 export interface MirrorOptions {
-  /** dist/worker.js */
+  /** The worker's script: dist/worker.js (node tests: test/support/worker-from-source.cjs). */
   script: string;
   secret(server: string): Promise<Secret | undefined>;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
-  /** Node options for the worker (the tests run it from TypeScript through tsx). */
-  execArgv?: string[];
 }
 
 function loading(): ServerSummary {
@@ -79,17 +77,13 @@ export class DestinationMirror implements Disposable {
   readonly onDidReceiveDetails = this.detailsEmitter.event;
 
   constructor(options: MirrorOptions) {
-    this.link = new EngineLink(
-      options.script,
-      {
-        delta: (d) => this.apply(d),
-        log: options.log,
-        secret: options.secret,
-        stopped: (reason, restartInMs) => this.engineStopped(reason, restartInMs),
-        started: () => this.engineStarted(),
-      },
-      options.execArgv,
-    );
+    this.link = new EngineLink(options.script, {
+      delta: (d) => this.apply(d),
+      log: options.log,
+      secret: options.secret,
+      stopped: (reason, restartInMs) => this.engineStopped(reason, restartInMs),
+      started: () => this.engineStarted(),
+    });
     this.link.start();
   }
 

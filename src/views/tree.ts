@@ -8,7 +8,6 @@
 import * as vscode from 'vscode';
 import { arrange, formatFilter, isFiltered, matches, NO_FILTER, type DestinationFilter, type SortOrder } from '../model/filter';
 import type { Row } from '../model/engine/protocol';
-import type { DestinationStatus } from '../model/status';
 import type { MirrorChange, DestinationMirror, ServerView } from '../model/mirror';
 import { ServerOrder } from '../model/order';
 import { profileNotices, type ProfileNotice } from '../model/profiles';
@@ -24,57 +23,24 @@ import {
   userDataItem,
   type ServerCounts,
 } from './treeItems';
-import { idOfNode, type DestinationNode, type Node, type ServerNode, type UserDataNode } from './treeNodes';
+import { hashRow, type ServerPaint } from './treePaint';
+import { HoverHold } from './hoverHold';
+import { idOfNode, NodeCache, type DestinationNode, type Node, type ServerNode, type UserDataNode } from './treeNodes';
 
 export type { DestinationNode, Node, ProblemNode, ServerNode, UserDataNode } from './treeNodes';
 
-/** How long the row the pointer rests on keeps its tooltip while only its numbers move. */
-export const HOVER_HOLD_MS = 15_000;
-
-/** What a destination row showed when last painted: its status, and a hash of its words. */
-interface Painted {
-  status: DestinationStatus;
-  hash: number;
-}
-
-interface ServerPaint {
-  /** What the server's own row showed when last painted: it repaints only when this changes. */
-  row: string;
-  rows: Map<string, Painted>;
-}
-
-/** FNV-1a over a row's label, description and userData: cheap to keep for 50,000 rows, and to compare. */
-function hashRow(row: Row, description: string): number {
-  let h = 0x811c9dc5;
-  const add = (text: string) => {
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ 0x1f, 0x01000193);
-  };
-  add(row.label);
-  add(description);
-  for (const [k, v, editable] of row.userData) {
-    add(k);
-    add(v.length > 1000 ? `${v.slice(0, 1000)}${v.length}` : v);
-    add(editable ? 't' : 'f');
-  }
-  return h >>> 0;
-}
+export { HOVER_HOLD_MS } from './hoverHold';
 
 export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly nodes = new Map<string, Node>();
-  /** Destination nodes by server and key: the most numerous, looked up on every change. */
-  private readonly destinations = new Map<string, Map<string, DestinationNode>>();
+  private readonly nodes = new NodeCache();
   private readonly orders = new Map<string, ServerOrder>();
   private readonly painted = new Map<string, ServerPaint>();
   private readonly expanded = new Set<string>();
   private filter: DestinationFilter = NO_FILTER;
   private sortOrder: SortOrder = 'address';
-  /** The destination row whose tooltip was last shown, and rows waiting to repaint until the pointer leaves it. */
-  private held: { id: string; until: number } | undefined;
-  private readonly deferred = new Map<string, Node>();
-  private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly hover = new HoverHold<Node>((nodes) => this.fire(nodes));
   private readonly subscriptions: { dispose(): void }[] = [];
   /** Counts change events fired, for tests and benchmarks. */
   eventsFired = 0;
@@ -149,11 +115,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   }
 
   destinationNode(server: string, destinationId: string): DestinationNode {
-    let byKey = this.destinations.get(server);
-    if (!byKey) this.destinations.set(server, (byKey = new Map()));
-    let node = byKey.get(destinationId);
-    if (!node) byKey.set(destinationId, (node = { kind: 'destination', server, destinationId }));
-    return node;
+    return this.nodes.destination(server, destinationId);
   }
 
   userDataNode(server: string, destinationId: string, key: string): UserDataNode {
@@ -161,10 +123,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   }
 
   private node<T extends Node>(n: T): T {
-    const id = idOfNode(n);
-    let known = this.nodes.get(id);
-    if (!known) this.nodes.set(id, (known = n));
-    return known as T;
+    return this.nodes.get(n);
   }
 
   private orderOf(server: string): ServerOrder {
@@ -276,7 +235,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   /** Tooltips are asked of the engine when the pointer rests on a row, so they are always the newest. */
   async resolveTreeItem(item: vscode.TreeItem, element: Node): Promise<vscode.TreeItem> {
     if (element.kind !== 'destination') return item;
-    this.hold(idOfNode(element));
+    this.hover.hold(idOfNode(element));
     try {
       const fields = await this.mirror.request({ op: 'tooltip', server: element.server, key: element.destinationId });
       if (fields) item.tooltip = destinationTooltip(fields);
@@ -284,23 +243,6 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
       // No tooltip rather than an error: the row itself still says what it is.
     }
     return item;
-  }
-
-  private hold(id: string): void {
-    if (this.held?.id !== id) this.flushDeferred();
-    this.held = { id, until: Date.now() + HOVER_HOLD_MS };
-    clearTimeout(this.holdTimer);
-    this.holdTimer = setTimeout(() => {
-      this.held = undefined;
-      this.flushDeferred();
-    }, HOVER_HOLD_MS);
-  }
-
-  private flushDeferred(): void {
-    if (!this.deferred.size) return;
-    const nodes = [...this.deferred.values()];
-    this.deferred.clear();
-    this.fire(nodes);
   }
 
   private countsOf(view: ServerView): ServerCounts {
@@ -337,35 +279,22 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
       if (was && was.status === row.status && was.hash === hashRow(row, describeRow(row, vscode.l10n))) continue;
       const node = this.destinationNode(change.server, key);
       // The row under the pointer keeps its tooltip while only its numbers move; a new status shows at once.
-      const id = idOfNode(node);
-      if (this.held?.id === id && was?.status === row.status) this.deferred.set(id, node);
-      else repaint.push(node);
+      if (!(was?.status === row.status && this.hover.defer(idOfNode(node), node))) repaint.push(node);
     }
     if (repaint.length) this.fire(repaint);
   }
 
-  /** Drops cached nodes of destinations that are gone, so a tree open for weeks does not grow. */
+  /** Forgets what was painted of destinations that are gone, with their nodes. */
   private forgetGone(server: string, view: ServerView): void {
-    const byKey = this.destinations.get(server);
-    for (const key of byKey?.keys() ?? []) {
-      if (view.rows.has(key)) continue;
-      byKey!.delete(key);
-      this.painted.get(server)?.rows.delete(key);
-    }
-    for (const [id, node] of this.nodes) {
-      if ((node.kind === 'destination' || node.kind === 'userData') && node.server === server && !view.rows.has(node.destinationId)) {
-        this.nodes.delete(id);
-        this.painted.get(server)?.rows.delete(node.destinationId);
-      }
-    }
+    const paint = this.painted.get(server);
+    for (const key of this.nodes.forgetGone(server, view.rows)) paint?.rows.delete(key);
   }
 
   private forgetServers(): void {
     const names = new Set(this.mirror.servers().map((v) => v.profile.name));
     for (const name of [...this.orders.keys()]) if (!names.has(name)) this.orders.delete(name);
     for (const name of [...this.painted.keys()]) if (!names.has(name)) this.painted.delete(name);
-    for (const name of [...this.destinations.keys()]) if (!names.has(name)) this.destinations.delete(name);
-    for (const [id, node] of this.nodes) if ('server' in node && !names.has(node.server)) this.nodes.delete(id);
+    this.nodes.keepServers(names);
   }
 
   /** All of a server's rows in the tree's sort order (not filtered): what pickers list. */
@@ -386,7 +315,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   }
 
   dispose(): void {
-    clearTimeout(this.holdTimer);
+    this.hover.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.emitter.dispose();
   }

@@ -87,3 +87,51 @@ export function isNode(value: unknown): value is Node {
     ['server', 'destination', 'userData', 'problem', 'invalidProfile', 'message', 'notice', 'filter'].includes(kind)
   );
 }
+
+/**
+ * One node object per id, so VS Code keeps expansion and selection across refreshes; destination nodes,
+ * the most numerous, by server and key. Nodes of destinations and servers that are gone are dropped, so a
+ * tree open for weeks does not grow.
+ */
+export class NodeCache {
+  private readonly nodes = new Map<string, Node>();
+  private readonly destinations = new Map<string, Map<string, DestinationNode>>();
+
+  get<T extends Node>(n: T): T {
+    const id = idOfNode(n);
+    let known = this.nodes.get(id);
+    if (!known) this.nodes.set(id, (known = n));
+    return known as T;
+  }
+
+  destination(server: string, destinationId: string): DestinationNode {
+    let byKey = this.destinations.get(server);
+    if (!byKey) this.destinations.set(server, (byKey = new Map()));
+    let node = byKey.get(destinationId);
+    if (!node) byKey.set(destinationId, (node = { kind: 'destination', server, destinationId }));
+    return node;
+  }
+
+  /** Drops the nodes of a server's destinations that `present` no longer has; returns their keys. */
+  forgetGone(server: string, present: ReadonlyMap<string, unknown>): string[] {
+    const gone: string[] = [];
+    const byKey = this.destinations.get(server);
+    for (const key of byKey?.keys() ?? []) {
+      if (present.has(key)) continue;
+      byKey!.delete(key);
+      gone.push(key);
+    }
+    for (const [id, node] of this.nodes) {
+      if ((node.kind === 'destination' || node.kind === 'userData') && node.server === server && !present.has(node.destinationId)) {
+        this.nodes.delete(id);
+      }
+    }
+    return gone;
+  }
+
+  /** Drops every node of servers not in `names`. */
+  keepServers(names: ReadonlySet<string>): void {
+    for (const name of [...this.destinations.keys()]) if (!names.has(name)) this.destinations.delete(name);
+    for (const [id, node] of this.nodes) if ('server' in node && !names.has(node.server)) this.nodes.delete(id);
+  }
+}

@@ -41,12 +41,11 @@ export class EngineLink {
   constructor(
     private readonly script: string,
     private readonly on: LinkHandlers,
-    private readonly execArgv: string[] = [],
   ) {}
 
   start(): void {
     this.startedAt = Date.now();
-    const worker = new Worker(this.script, { execArgv: this.execArgv });
+    const worker = new Worker(this.script);
     this.worker = worker;
     worker.on('message', (m: FromEngine) => this.receive(worker, m));
     worker.on('error', (e) => this.stop(worker, `it failed: ${e.message}`));
