@@ -167,7 +167,7 @@ class Chart {
     if (last < 0) return setAttr(this.box, 'aria-label', l10n.t('{0} plot: no data yet', title));
     const parts = this.spec.series.map((s, i) => {
       const v = (this.data[i + 1] as (number | null | undefined)[])[last];
-      return l10n.t('{0} {1}', l10n.t(s.label), v === null || v === undefined ? l10n.t('no value') : this.spec.format(v));
+      return l10n.t('{0} {1}', s.label, v === null || v === undefined ? l10n.t('no value') : this.spec.format(v));
     });
     setAttr(
       this.box,

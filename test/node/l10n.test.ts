@@ -1,0 +1,41 @@
+/**
+ * Localisation is complete: every contributed title and description comes from package.nls.json, and
+ * every string the code says through l10n.t is a literal found in l10n/bundle.l10n.json.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = path.resolve(__dirname, '../..');
+const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
+
+describe('localisation', () => {
+  it('has every l10n.t string of the sources in the bundle, each a literal', () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/l10n.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it('takes every contributed title and description from package.nls.json, and keeps no unused entry', () => {
+    const manifest = read('package.json');
+    const nls = JSON.parse(read('package.nls.json')) as Record<string, string>;
+    const used = new Set([...manifest.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]!));
+    for (const key of used) assert.ok(Object.hasOwn(nls, key), `package.nls.json lacks ${key}`);
+    for (const key of Object.keys(nls)) assert.ok(used.has(key), `package.nls.json has ${key}, which package.json never uses`);
+    const { contributes, displayName, description } = JSON.parse(manifest) as {
+      displayName: string;
+      description: string;
+      contributes: { commands: { title: string; category?: string }[]; views: Record<string, { name: string }[]> };
+    };
+    const shown = [
+      displayName,
+      description,
+      ...contributes.commands.flatMap((c) => [c.title, c.category ?? '%%']),
+      ...Object.values(contributes.views)
+        .flat()
+        .map((v) => v.name),
+    ];
+    for (const text of shown) assert.match(text, /^%[^%]+%$/, `"${text}" is shown untranslated`);
+  });
+});
