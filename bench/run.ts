@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     `\nOne getServerInfo call: raw undici ${f('rawCallMs')} ms, http ${f('httpCallMs')} ms (${f('httpRatio')}×), python ${f('pythonCallMs')} ms, console ${f('cliMs')} ms`,
   );
   console.log(
-    `A minute of 1 Hz polling: sign-ins http ${f('loginsPerMinuteHttp')}, console ${f('loginsPerMinuteCli')}, python ${f('loginsPerMinutePython')}; process starts console ${f('processStartsPerMinuteCli')}, python ${f('processStartsPerMinutePython')}${opts.quick ? ' (from 10 s)' : ''}`,
+    `A minute of 1 Hz polling, after the first sign-in: sign-ins http ${f('loginsPerMinuteHttp')}, console ${f('loginsPerMinuteCli')}, python ${f('loginsPerMinutePython')}; process starts console ${f('processStartsPerMinuteCli')}, python ${f('processStartsPerMinutePython')}${opts.quick ? ' (from 10 s)' : ''}`,
   );
   console.log(
     `Bundles: extension ${f('extensionBundleBytes')} B, worker ${f('workerBundleBytes')} B, webview ${f('webviewBundleBytes')} B, .vsix ${f('vsixBytes')} B`,

@@ -76,7 +76,10 @@ export async function oneCall(quick: boolean): Promise<Record<string, number>> {
   };
 }
 
-/** Polling three profiles, one per transport, at 1 Hz for `seconds`: sign-ins the server counted and processes started, per minute. */
+/**
+ * Polling three profiles, one per transport, at 1 Hz for `seconds` once each has answered: sign-ins the
+ * server counted and processes started, per minute, after the first sign-in.
+ */
 export async function perMinute(seconds: number): Promise<Record<string, number>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-transports-'));
   const users = path.join(dir, 'users.json');
@@ -123,19 +126,26 @@ export async function perMinute(seconds: number): Promise<Record<string, number>
   });
   mirror.setProfiles(profiles);
   mirror.setPolling({ active: true, intervalMs: 1000, timeoutMs: 10_000 });
+  // Counted from the moment every server has answered: the first sign-in and bridge start are set-up.
+  while (!profiles.every((p) => mirror.server(p.name)?.summary.phase === 'ok')) await new Promise((r) => setTimeout(r, 50));
+  type Stats = { credentialAttempts: Record<string, { ok: number; failed: number }> };
+  const attempts = (stats: Stats, user: string) =>
+    (stats.credentialAttempts[user]?.ok ?? 0) + (stats.credentialAttempts[user]?.failed ?? 0);
+  const first = (await control(sim, 'sim.getStats')) as Stats;
+  const started = { cli: consoleLauncher.starts(), python: pythonLauncher.starts() };
   await new Promise((r) => setTimeout(r, seconds * 1000));
+  const last = (await control(sim, 'sim.getStats')) as Stats;
+  const starts = { cli: consoleLauncher.starts() - started.cli, python: pythonLauncher.starts() - started.python };
   mirror.dispose();
-  const stats = (await control(sim, 'sim.getStats')) as { credentialAttempts: Record<string, { ok: number; failed: number }> };
   stopSim(sim);
   const scale = 60 / seconds;
-  const logins = (user: string) =>
-    round(((stats.credentialAttempts[user]?.ok ?? 0) + (stats.credentialAttempts[user]?.failed ?? 0)) * scale, 0);
+  const logins = (user: string) => round((attempts(last, user) - attempts(first, user)) * scale, 0);
   return {
     loginsPerMinuteHttp: logins('viahttp'),
     loginsPerMinuteCli: logins('viacli'),
     loginsPerMinutePython: logins('viapython'),
     processStartsPerMinuteHttp: 0,
-    processStartsPerMinuteCli: round(consoleLauncher.starts() * scale, 0),
-    processStartsPerMinutePython: round(pythonLauncher.starts() * scale, 0),
+    processStartsPerMinuteCli: round(starts.cli * scale, 0),
+    processStartsPerMinutePython: round(starts.python * scale, 0),
   };
 }

@@ -17,6 +17,8 @@ import { extensionApi, setServers, tree } from './support';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const VENDOR_CONSOLE = path.join(ROOT, 'sim/python/bin/jetstream');
+/** The folder holding the stand-in for the vendor's `jetstream` Python package. */
+const VENDOR_LIBRARY = path.join(ROOT, 'sim/python');
 const ADMIN = { user: 'admin', password: 'admin' };
 let api: JetStreamApi;
 let sim: Simulator;
@@ -77,6 +79,34 @@ describe('real-server routes', function () {
     await demo.close();
   });
 
+  it("lists the destinations through the vendor's Python library, every owner's as a superuser, and a userData edit lands", async () => {
+    const port = Number(new URL(sim.url).port);
+    const demo = JetStreamClient.create({ transport: 'http', name: 'x', url: sim.url, user: 'demo', password: 'demo' });
+    const admin = JetStreamClient.create({ transport: 'http', name: 'y', url: sim.url, ...ADMIN, superuser: true });
+    const d = await demo.createDestination({ destinationAddress: 'python-edit.example.com', userData: { keep: 'me', note: 'old' } });
+    const python = { transport: 'python', host: '127.0.0.1', port, pythonLibraryPath: VENDOR_LIBRARY } as const;
+    await setServers([
+      { name: 'Python', ...python, user: 'demo' },
+      { name: 'PythonAdmin', ...python, user: 'admin', superuser: true },
+    ]);
+    await api.signIn('Python', { password: 'demo' });
+    await api.signIn('PythonAdmin', { password: 'admin' });
+    const ids = (list: { destinationId: string | number }[]) => list.map((x) => idKey(x.destinationId)).sort();
+    const keys = (server: string) =>
+      destinations(server)
+        .map((n) => n.destinationId)
+        .sort();
+    assert.deepEqual(keys('Python'), ids(await demo.getDestinations()), "demo's own destinations");
+    const everyone = await admin.getDestinations();
+    assert.ok(new Set(everyone.map((x) => x.owner)).size > 1, 'the simulator has destinations of several owners');
+    assert.deepEqual(keys('PythonAdmin'), ids(everyone), "the superuser view: every owner's");
+    const key = idKey(d.destinationId);
+    assert.equal((await api.setUserData('Python', key, 'note', 'new, over the library')).result, 'landed');
+    assert.deepEqual((await demo.getDestination(d.destinationId)).userData, { keep: 'me', note: 'new, over the library' });
+    await demo.close();
+    await admin.close();
+  });
+
   it('says on its row what a console profile with the superuser view cannot do', async () => {
     const port = Number(new URL(sim.url).port);
     await setServers([
@@ -89,14 +119,16 @@ describe('real-server routes', function () {
     assert.ok(destinations('ConsoleAdmin').length > 0, 'the user’s own destinations are shown');
   });
 
-  for (const transport of ['http', 'cli'] as const) {
+  for (const transport of ['http', 'cli', 'python'] as const) {
     it(`sends a refused password once over ${transport}, and never again until the user signs in`, async () => {
       const port = Number(new URL(sim.url).port);
-      const user = transport === 'http' ? 'bob' : 'demo';
+      const user = transport === 'cli' ? 'demo' : 'bob';
       const profile =
         transport === 'http'
           ? { name: 'Refused', url: sim.url, user }
-          : { name: 'Refused', transport: 'cli', host: '127.0.0.1', port, user, consolePath: VENDOR_CONSOLE };
+          : transport === 'cli'
+            ? { name: 'Refused', transport, host: '127.0.0.1', port, user, consolePath: VENDOR_CONSOLE }
+            : { name: 'Refused', transport, host: '127.0.0.1', port, user, pythonLibraryPath: VENDOR_LIBRARY };
       await setServers([profile]);
       const before = await failedAttempts(user);
       await api.signIn('Refused', { password: 'not-the-password' });
