@@ -282,6 +282,29 @@ export const HostAddress = z
   .max(253, 'an address is at most 253 characters')
   .refine((s) => IPV4.test(s) || isIPv6(s) || (DNS_NAME.test(s) && !/^[\d.]+$/.test(s)), { message: 'not a host name or IP address' });
 
+/** What createDestination's parameters must satisfy beyond their types (also checked in destinations files). */
+export function checkCreateParams(
+  p: {
+    relayAddress?: string | undefined;
+    relayPort?: number | undefined;
+    transferDefaults?: { priorityLane?: string | null | undefined } | undefined;
+    priorityLanes?: Record<string, number> | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (p.relayPort !== undefined && p.relayAddress === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['relayPort'], message: 'a relayPort needs a relayAddress' });
+  }
+  const lane = p.transferDefaults?.priorityLane;
+  if (lane && !(p.priorityLanes && Object.hasOwn(p.priorityLanes, lane))) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['transferDefaults', 'priorityLane'],
+      message: `"${lane}" is not one of the destination's priority lanes`,
+    });
+  }
+}
+
 /** Parameters of send.createDestination (PROTOCOL.md), the same schema for the extension's input and the simulator's checks. */
 export const CreateDestinationParams = z
   .strictObject({
@@ -298,19 +321,7 @@ export const CreateDestinationParams = z
     priorityLanes: PriorityLanes.optional(),
     userData: UserDataInput.optional(),
   })
-  .superRefine((p, ctx) => {
-    if (p.relayPort !== undefined && p.relayAddress === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['relayPort'], message: 'a relayPort needs a relayAddress' });
-    }
-    const lane = p.transferDefaults?.priorityLane;
-    if (lane && !(p.priorityLanes && Object.hasOwn(p.priorityLanes, lane))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['transferDefaults', 'priorityLane'],
-        message: `"${lane}" is not one of the destination's priority lanes`,
-      });
-    }
-  });
+  .superRefine((p, ctx) => checkCreateParams(p, ctx));
 export type CreateDestinationParams = z.infer<typeof CreateDestinationParams>;
 
 /**
