@@ -1,7 +1,8 @@
 // One esbuild bundle per entry: the extension host, the webview, the simulator, the console shim,
 // and the tests that run inside VS Code. `--dev` keeps bundles readable for debugging.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const dev = process.argv.includes('--dev');
@@ -21,6 +22,8 @@ const node = {
   minify: !dev,
   logLevel: 'warning',
   legalComments: 'none',
+  // ES module builds first: jsonc-parser's `main` is a UMD build whose requires esbuild cannot follow.
+  mainFields: ['module', 'main'],
 };
 
 const vscodeTests = existsSync(at('test/vscode'))
@@ -71,3 +74,11 @@ await Promise.all([
       external: ['vscode', 'mocha'],
     }),
 ]);
+
+// The JSON schema of destinations files (contributes.jsonValidation), made from the same zod schema the
+// client and Plan use, so the editor's validation and what is sent never disagree.
+const schemaModule = at('dist/destinations-file-schema.cjs');
+await build({ ...node, minify: false, sourcemap: false, entryPoints: [at('src/model/destinationsFile.ts')], outfile: schemaModule });
+const { destinationsFileJsonSchema } = createRequire(import.meta.url)(schemaModule);
+writeFileSync(at('dist/destinations-file.schema.json'), `${JSON.stringify(destinationsFileJsonSchema(), null, 2)}\n`);
+rmSync(schemaModule);

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { registerCompatibilityCommands } from './commands/compat';
 import { isStoppedDemo, startDemoServer } from './commands/demo';
 import { createDestination, deleteDestinations, registerDestinationCommands } from './commands/destinations';
+import { applyPlan, planOf, registerDestinationsFileCommands, type ApplyResult } from './commands/destinationsFile';
 import { registerServerCommands, saveProfile, signIn } from './commands/servers';
 import { deleteUserData, registerUserDataCommands, setUserData } from './commands/userData';
 import { FILTER_KEY, registerViewCommands, sortLabel, storedSort } from './commands/view';
@@ -24,6 +25,8 @@ import { ServerStatusBar } from './views/statusBar';
 import { DestinationsTreeProvider } from './views/tree';
 import type { Node } from './views/treeNodes';
 import { UndoLast } from './views/undo';
+import { DestinationsFileFeatures } from './views/destinationsFiles';
+import type { Exported, Plan } from './model/plan';
 
 /** What the extension hands to code that drives it: its tests, scripts and other extensions. */
 export interface JetStreamApi {
@@ -42,6 +45,10 @@ export interface JetStreamApi {
   setUserData: (server: string, key: string, entry: string, value: string) => ReturnType<typeof setUserData>;
   deleteUserData: (server: string, key: string, entry: string) => ReturnType<typeof deleteUserData>;
   startDemoServer: () => Promise<string | undefined>;
+  /** Destinations files, for scripts: the plan of a file, Apply of a plan (no confirmation asked), and Export. */
+  planFile: (uri: vscode.Uri) => Promise<Plan | undefined>;
+  applyPlan: (plan: Plan) => Promise<ApplyResult>;
+  exportDestinations: (server: string) => Promise<Exported>;
 }
 
 export function activate(context: vscode.ExtensionContext): JetStreamApi {
@@ -151,6 +158,8 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     ...registerUserDataCommands({ ...targets, log, undo }),
     ...registerViewCommands({ state: context.globalState, treeView, log, applyView }),
     ...registerCompatibilityCommands({ ...targets, reports, log, version: String(context.extension.packageJSON.version) }),
+    new DestinationsFileFeatures(mirror),
+    ...registerDestinationsFileCommands({ ...targets, reports, log }),
   );
   return {
     mirror,
@@ -166,6 +175,9 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     setUserData: (server, key, entry, value) => setUserData({ mirror, log }, server, key, entry, value),
     deleteUserData: (server, key, entry) => deleteUserData({ mirror, log }, server, key, entry),
     startDemoServer: () => startDemoServer(demoDeps),
+    planFile: async (uri) => (await planOf({ ...targets, reports, log }, uri))?.plan,
+    applyPlan: (plan) => applyPlan({ ...targets, reports, log }, plan, 'script'),
+    exportDestinations: (server) => mirror.request({ op: 'export', server }),
   };
 }
 

@@ -32,5 +32,5 @@ export function identity(d: { destinationAddress: string; destinationPort?: numb
 
 /** The JSON schema of the file, for `contributes.jsonValidation`. */
 export function destinationsFileJsonSchema(): object {
-  return z.toJSONSchema(DestinationsFile, { io: 'input', unrepresentable: 'any' });
+  return z.toJSONSchema(DestinationsFile, { io: 'input', unrepresentable: 'any', target: 'draft-7' });
 }

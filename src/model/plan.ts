@@ -125,11 +125,14 @@ export function plan(file: DestinationsFile, actual: readonly Destination[]): Pl
   return { server: file.server, steps, unchanged };
 }
 
-/** A file of what a server has now, and what it could not say (relays known only by IP, lanes of an unknown shape). */
-export function exportFile(
-  server: string,
-  actual: readonly Destination[],
-): { file: DestinationsFile; lost: { label: string; lost: LostPart[] }[] } {
+export interface Exported {
+  file: DestinationsFile;
+  /** What the file could not say, per destination (a relay known only by its port, lanes of an unknown shape). */
+  lost: { label: string; lost: LostPart[] }[];
+}
+
+/** A file of what a server has now. */
+export function exportFile(server: string, actual: readonly Destination[]): Exported {
   const lost: { label: string; lost: LostPart[] }[] = [];
   const destinations = [...actual]
     .sort((a, b) => identity(a).localeCompare(identity(b)))

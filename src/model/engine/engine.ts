@@ -10,12 +10,13 @@
  */
 import { fullDestination } from '../../api/destinationList';
 import { JetStreamError } from '../../api/errors';
-import { idKey } from '../../api/schemas';
+import { idKey, type Destination } from '../../api/schemas';
 import { boundedJson } from '../bounded';
 import { openClient } from '../clients';
 import { checkCompatibility } from '../compat';
 import { DetailsSource } from '../details';
 import type { Secret, ServerProfile } from '../profiles';
+import { exportFile, plan } from '../plan';
 import { recreateParams } from '../recreate';
 import { onlyNumbersDiffer, rowEffect, sameRow, toRow, destinationError } from '../rows';
 import { RefreshScheduler } from '../scheduler';
@@ -247,6 +248,16 @@ export class Engine {
     };
   }
 
+  /** Every destination of a server as a full structure, from a list read now: a plan must not rest on an old one. */
+  private async fresh(server: string): Promise<Destination[]> {
+    await this.scheduler.refreshNow(server, { manual: false });
+    const state = this.store.server(server);
+    if (!state) throw new JetStreamError('NotFound', `There is no server named '${server}'.`);
+    if (state.error) throw state.error;
+    // One destination that cannot be read whole would make the plan guess: it is refused, naming it.
+    return [...state.destinations.values()].map((d) => fullDestination(d, server));
+  }
+
   private listed(server: string, key: string) {
     const d = this.store.destination(server, key);
     if (!d) throw new JetStreamError('NotFound', `Server '${server}' lists no destination ${key} any more.`, { server });
@@ -293,6 +304,10 @@ export class Engine {
         if (!state) throw new JetStreamError('NotFound', `There is no server named '${o.server}'.`);
         return checkCompatibility(await this.store.client(o.server), { transport: state.profile.transport });
       }
+      case 'plan':
+        return plan(o.file, await this.fresh(o.server));
+      case 'export':
+        return exportFile(o.server, await this.fresh(o.server));
       case 'test':
         return this.test(o.profile, o.secret);
       case 'stats': {

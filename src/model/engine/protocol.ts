@@ -8,7 +8,9 @@
 import type { JetStreamErrorCode } from '../../api/errors';
 import type { CreateDestinationParams, Id, TextUserData } from '../../api/schemas';
 import type { CompatReport } from '../compat';
+import type { DestinationsFile } from '../destinationsFile';
 import type { DetailsMessage } from '../details';
+import type { Exported, Plan } from '../plan';
 import type { Secret, ServerProfile } from '../profiles';
 import type { RecreatePlan } from '../recreate';
 import type { DestinationStatus } from '../status';
@@ -125,6 +127,10 @@ export type Operation =
       expect?: Record<string, string | null> | undefined;
     }
   | { op: 'compat'; server: string }
+  /** What Apply of a destinations file would do, from a fresh list of the server's destinations. */
+  | { op: 'plan'; server: string; file: DestinationsFile }
+  /** A destinations file of what the server has now. */
+  | { op: 'export'; server: string }
   /** A connection test for a profile not saved yet (Add Server). */
   | { op: 'test'; profile: ServerProfile; secret: Secret }
   | { op: 'refresh'; server?: string | undefined; manual: boolean }
@@ -140,6 +146,8 @@ export interface OperationResults {
   delete: null;
   editUserData: EditOutcome;
   compat: CompatReport;
+  plan: Plan;
+  export: Exported;
   test: true;
   refresh: null;
   stats: EngineStats;
