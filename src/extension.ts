@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { registerCompatibilityCommands } from './commands/compat';
 import { isStoppedDemo, startDemoServer } from './commands/demo';
 import { createDestination, deleteDestinations, registerDestinationCommands } from './commands/destinations';
+import { registerConsoleCommands } from './commands/consoleCommands';
 import { applyPlan, planOf, registerDestinationsFileCommands, type ApplyResult } from './commands/destinationsFile';
 import { registerServerCommands, saveProfile, signIn } from './commands/servers';
 import { deleteUserData, registerUserDataCommands, setUserData } from './commands/userData';
@@ -160,6 +161,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     ...registerCompatibilityCommands({ ...targets, reports, log, version: String(context.extension.packageJSON.version) }),
     new DestinationsFileFeatures(mirror),
     ...registerDestinationsFileCommands({ ...targets, reports, log }),
+    ...registerConsoleCommands(targets),
   );
   return {
     mirror,

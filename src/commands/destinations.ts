@@ -9,6 +9,7 @@ import type { LostPart } from '../model/recreate';
 import type { PanelTarget } from '../views/detailsPanel';
 import { MultiStepInput, type Step } from '../views/multiStepInput';
 import type { UndoLast } from '../views/undo';
+import { copyConsoleCommands } from './consoleCommands';
 import { destinationOf, destinationsOf, serverOf, type Targets } from './targets';
 
 export interface DestinationDeps extends Targets {
@@ -291,6 +292,11 @@ async function create(d: DestinationDeps, arg: unknown): Promise<void> {
       // A filter may hide the new destination: it exists all the same.
       vscode.window.setStatusBarMessage(vscode.l10n.t('Created {0}; the filter hides it.', params.destinationAddress), 5000);
     }
+    const asCommand = vscode.l10n.t('Copy as Console Command');
+    // Not awaited: the command is done when the destination exists, whatever happens to the toast.
+    void vscode.window.showInformationMessage(vscode.l10n.t('Created destination {0}.', row.label), asCommand).then((choice) => {
+      if (choice === asCommand) return copyConsoleCommands(d, server, 'send.createDestination', [params]);
+    });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     d.log.error(`could not create destination ${params.destinationAddress} on '${server}': ${message}`);
@@ -305,6 +311,7 @@ async function remove(d: DestinationDeps, arg: unknown, selected: unknown): Prom
   const list =
     names.length <= 10 ? names.join('\n') : `${names.slice(0, 10).join('\n')}\n${vscode.l10n.t('and {0} more', names.length - 10)}`;
   const del = vscode.l10n.t('Delete');
+  const asCommand = vscode.l10n.t('Copy as Console Command');
   const choice = await vscode.window.showWarningMessage(
     targets.length === 1
       ? vscode.l10n.t('Delete destination {0}?', names[0]!)
@@ -314,7 +321,16 @@ async function remove(d: DestinationDeps, arg: unknown, selected: unknown): Prom
       detail: `${list}\n\n${targets.length === 1 ? vscode.l10n.t('Transfers queued to it are dropped by the server.') : vscode.l10n.t('Transfers queued to them are dropped by the server.')}`,
     },
     del,
+    asCommand,
   );
+  if (choice === asCommand) {
+    // Per server: each server's console is its own command line.
+    for (const server of new Set(targets.map((t) => t.server))) {
+      const ids = targets.filter((t) => t.server === server).map((t) => ({ destinationId: d.mirror.row(t.server, t.key)!.id }));
+      await copyConsoleCommands(d, server, 'send.deleteDestination', ids);
+    }
+    return;
+  }
   if (choice !== del) return;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting destinations'), cancellable: true },

@@ -230,4 +230,22 @@ describe('real-server routes', function () {
     assert.ok(!text.includes('demo:demo'));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+
+  it('copies the console command of a destination row and of a userData row, with no password in it', async () => {
+    const port = Number(new URL(sim.url).port);
+    await setServers([{ name: 'Console', transport: 'cli', host: '127.0.0.1', port, user: 'demo', consolePath: VENDOR_CONSOLE }]);
+    await api.signIn('Console', { password: 'demo' });
+    const node = destinations('Console').find((n) => api.mirror.row('Console', n.destinationId)?.userData.length)!;
+    const row = api.mirror.row('Console', node.destinationId)!;
+    await vscode.commands.executeCommand('jetstream.copyConsoleCommand', node);
+    const shown = await vscode.env.clipboard.readText();
+    assert.equal(
+      shown,
+      `${VENDOR_CONSOLE} api --host 127.0.0.1 --api-control-port ${port} --user demo getDestination --destinationId=${row.key}`,
+    );
+    const entry = api.tree.getChildren(node)[0] as UserDataNode;
+    await vscode.commands.executeCommand('jetstream.copyConsoleCommand', entry);
+    assert.match(await vscode.env.clipboard.readText(), new RegExp(`updateObjectUserData --objectId=${row.key} '?--userData=`));
+    assert.ok(!(await vscode.env.clipboard.readText()).includes('JETSTREAM_API_PASSWORD=demo'));
+  });
 });
