@@ -100,7 +100,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     let total = 0;
     for (const v of this.mirror.servers()) {
       total += v.rows.size;
-      shown += this.orderOf(v.profile.name).current().length;
+      shown += this.currentOrder(v).length;
     }
     return { shown, total };
   }
@@ -132,6 +132,14 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     return o;
   }
 
+  /** A server's rows as shown, arranged now if the view changed since: counts asked for right after a new filter
+   *  (the view's message, the filter and server rows) must not be those of the old one. */
+  private currentOrder(view: ServerView): string[] {
+    const order = this.orderOf(view.profile.name);
+    order.update(view.rows, this.filter, this.sortOrder, { listChanged: false, changed: [] }, Date.now());
+    return order.current();
+  }
+
   getChildren(element?: Node): Node[] {
     if (!element) {
       const top: Node[] = [];
@@ -161,9 +169,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
       ...this.moreNotices(server),
     ];
     for (const notice of notices) children.push(this.node({ kind: 'notice', server, notice }));
-    const order = this.orderOf(server);
-    order.update(view.rows, this.filter, this.sortOrder, { listChanged: false, changed: [] }, Date.now());
-    const keys = order.current();
+    const keys = this.currentOrder(view);
     for (const key of keys) children.push(this.destinationNode(server, key));
     if (!keys.length && !view.error) {
       const text =
@@ -247,7 +253,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
 
   private countsOf(view: ServerView): ServerCounts {
     const filtered = isFiltered(this.filter);
-    return { shown: filtered ? this.orderOf(view.profile.name).current().length : view.rows.size, filtered, errors: view.errors };
+    return { shown: filtered ? this.currentOrder(view).length : view.rows.size, filtered, errors: view.errors };
   }
 
   private paintOf(server: string): ServerPaint {

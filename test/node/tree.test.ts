@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { NO_FILTER } from '../../src/model/filter';
+import { NO_FILTER, parseFilter } from '../../src/model/filter';
 import { DestinationMirror } from '../../src/model/mirror';
 import { DestinationsTreeProvider, type Node } from '../../src/views/tree';
 import { idOfNode } from '../../src/views/treeNodes';
@@ -88,6 +88,17 @@ describe('the tree provider', () => {
     assert.deepEqual(rowsInOrder(), ['d-3', 'd-2', 'd-1', 'd-0']);
     tree.resort('lab');
     assert.deepEqual(rowsInOrder(), ['d-0', 'd-3', 'd-2', 'd-1'], 'a manual refresh sorts afresh');
+  });
+
+  it('counts the rows a new filter shows at once, before VS Code asks for them', async (t) => {
+    const four = [0, 1, 2, 3].map((i) => at(i, i < 2 ? { lastError: 5, lastErrorMessage: 'disk full' } : {}));
+    const { tree, dispose } = await treeFor(four);
+    t.after(dispose);
+    const parsed = parseFilter('status:error');
+    assert.ok('filter' in parsed);
+    tree.setView(parsed.filter, 'address');
+    // The view's message and the filter row are written right after setView, before any getChildren.
+    assert.deepEqual(tree.counts(), { shown: 2, total: 4 });
   });
 
   it('keeps the hovered row from repainting while only its numbers move, but not a new status', async (t) => {

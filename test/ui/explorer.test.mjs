@@ -2,46 +2,30 @@
 // JetStream view, see live destinations with their icons, edit a userData value with the inline
 // action and in the details panel, and check on the simulator that only that key changed.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openBrowser, openViewContainer, runCommand, screenshot, startCodeServer, treeRows, webviewFrame } from './harness.mjs';
+import {
+  openBrowser,
+  openViewContainer,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  startSimulator,
+  treeRows,
+  webviewFrame,
+} from './harness.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let sim;
 let simUrl;
+let api;
 let codeServer;
 let browser;
 let page;
 
-async function api(command, params = {}) {
-  const res = await fetch(`${simUrl}/api/${command}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${command}: ${body.error?.message}`);
-  return body.result;
-}
-
-function startSim() {
-  return new Promise((resolve, reject) => {
-    sim = spawn(process.execPath, [path.join(root, 'dist/sim.js'), '--port', '0', '--no-auth', '--destinations', '12', '--seed', '11'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    sim.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    sim.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-}
-
 before(async () => {
-  simUrl = await startSim();
+  sim = await startSimulator(['--destinations', '12', '--seed', '11']);
+  ({ url: simUrl, api } = sim);
   // The destination this test edits: a known address with two userData keys.
   await api('send.createDestination', {
     destinationAddress: 'edit-me.example.com',
@@ -71,7 +55,7 @@ before(async () => {
 after(async () => {
   await browser?.();
   await codeServer?.stop();
-  sim?.kill();
+  await sim?.stop();
 });
 
 describe('the JetStream view in VS Code', () => {

@@ -12,7 +12,7 @@
 // when the process exits. Set HOST_KEEP=1 to keep the server's data dir (logs) for debugging.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, ensureChromium, launchBrowser, startCodeServer as startServer } from '../../scripts/host/lib.mjs';
+import { ROOT, ensureChromium, launchBrowser, startProcess, startCodeServer as startServer } from '../../scripts/host/lib.mjs';
 
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
 
@@ -36,6 +36,38 @@ export async function startCodeServer({ vsix = newestVsix(), settings = {}, port
   ensureChromium(); // UI tests need the browser next: install both up front
   const server = await startServer({ vsix, settings, port, folder, env });
   return server;
+}
+
+/**
+ * The embedded simulator (dist/sim.js, built by `node scripts/build.mjs`) on a free loopback port, without
+ * sign-in, with `args` added (e.g. ['--destinations', '12', '--seed', '11']). Tracked: stopped on exit too.
+ * Returns { url, api(command, params) (POST /api/<command>, the result or a thrown error), stop() }.
+ */
+export async function startSimulator(args = []) {
+  const sim = startProcess(process.execPath, [path.join(ROOT, 'dist/sim.js'), '--port', '0', '--no-auth', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    name: 'simulator',
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    sim.child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    sim.exited.then((code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  const api = async (command, params = {}) => {
+    const res = await fetch(`${url}/api/${command}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+    const body = await res.json();
+    if (!res.ok) throw new Error(`${command}: ${body.error?.message}`);
+    return body.result;
+  };
+  return { url, api, stop: sim.stop };
 }
 
 /**
@@ -90,14 +122,18 @@ export async function openViewContainer(page, title, { timeout = 60000 } = {}) {
 /** Rows of the trees in the side bar (optionally only those containing `hasText`). */
 export const treeRows = (page, hasText) => page.locator('.pane-body .monaco-list-row', hasText ? { hasText } : {});
 
-/** Run a command from the palette (F1) by its title, e.g. 'JetStream: Add Server'. */
+/** Run a command from the palette (F1) by its title, e.g. 'JetStream: Add Server'. The row titled exactly so is
+ *  clicked, else the first that contains it: Enter would run the palette's best match, which may be another command
+ *  ('Preferences: Color Theme' lists 'Preferences: Browse Color Themes in Marketplace' first). */
 export async function runCommand(page, title, { timeout = 10000 } = {}) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout });
-  await page.keyboard.press('Enter');
+  const rows = page.locator('.quick-input-list .monaco-list-row', { hasText: title });
+  await rows.first().waitFor({ timeout });
+  const exact = rows.filter({ has: page.locator('.label-name').getByText(title, { exact: true }) });
+  await ((await exact.count()) ? exact : rows).first().click();
 }
 
 /** The quick input (palette / showQuickPick / showInputBox) and its rows. */
@@ -115,3 +151,32 @@ export const editorTab = (page, hasText) => page.locator('.tabs-container .tab',
  * It shows about 3 s after its tab; wait on a locator inside it.
  */
 export const webviewFrame = (page) => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+/** A visible action in the side bar view's title bar by its label, e.g. 'Filter Destinations…' (a view alone in its
+ *  container shows its actions in the container's title; the pane header's copy is hidden). */
+export const viewTitleAction = (page, label) =>
+  page
+    .locator(`.sidebar .title-actions .action-label[aria-label="${label.replace(/"/g, '\\"')}"]`)
+    .filter({ visible: true })
+    .first();
+
+/** The line a TreeView's `message` shows above its rows. */
+export const treeViewMessage = (page) => page.locator('.sidebar .tree-explorer-viewlet-tree-view > .message');
+
+/** The workbench hover (a tree item's tooltip, a title action's label). */
+export const hoverWidget = (page, hasText) => page.locator('.workbench-hover-container .monaco-hover', hasText ? { hasText } : {}).first();
+
+/**
+ * Calls `probe` until it returns a truthy value and returns that; after `timeout` ms it throws with `message` and the
+ * last value. For what no locator can wait on: numbers on the simulator, pixels in a canvas.
+ */
+export async function waitUntil(probe, { timeout = 10000, interval = 100, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await probe();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${message} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
