@@ -1,6 +1,7 @@
 // The packaged extension in code-server, driven in headless Chromium as a person would: open the
 // JetStream view, see live destinations with their icons, edit a userData value with the inline
-// action and in the details panel, and check on the simulator that only that key changed.
+// action and in the details panel, over http, the vendor's console and the vendor's Python library, and check
+// on the simulator that only that key changed.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +10,8 @@ import {
   openViewContainer,
   runCommand,
   screenshot,
+  serverRow,
+  setExpanded,
   startCodeServer,
   startSimulator,
   treeRows,
@@ -33,12 +36,13 @@ before(async () => {
     sendRateMax: 80000,
     userData: { keep: 'untouched', note: 'before' },
   });
-  // The destination the console test edits.
-  await api('send.createDestination', {
-    destinationAddress: 'console-edit.example.com',
-    destinationPort: 8886,
-    userData: { keep: 'untouched', ticket: 'before' },
-  });
+  // The destinations the console and python tests edit.
+  for (const route of ['console', 'python'])
+    await api('send.createDestination', {
+      destinationAddress: `${route}-edit.example.com`,
+      destinationPort: 8886,
+      userData: { keep: 'untouched', ticket: 'before' },
+    });
   const port = Number(new URL(simUrl).port);
   codeServer = await startCodeServer({
     settings: {
@@ -46,6 +50,8 @@ before(async () => {
         { name: 'Demo', url: simUrl },
         // The console as the vendor documents it (sim/python), on the same simulator.
         { name: 'Console', transport: 'cli', host: '127.0.0.1', port, consolePath: path.join(root, 'sim/python/bin/jetstream') },
+        // The vendor's Python library as it documents it (sim/python/jetstream), on the same simulator.
+        { name: 'Python', transport: 'python', host: '127.0.0.1', port, pythonLibraryPath: path.join(root, 'sim/python') },
       ],
     },
   });
@@ -59,9 +65,10 @@ after(async () => {
 });
 
 describe('the JetStream view in VS Code', () => {
+  const servers = ['Demo', 'Console', 'Python'];
   it('shows the demo server with live destinations and their status icons', async () => {
     await openViewContainer(page, 'JetStream');
-    await treeRows(page, 'edit-me.example.com').waitFor({ timeout: 30000 });
+    await treeRows(page, 'edit-me.example.com').first().waitFor({ timeout: 30000 });
     await page.waitForTimeout(3000); // a few snapshots: destinations move from negotiating to connected
     const rows = treeRows(page);
     const labels = await rows.allInnerTexts();
@@ -118,34 +125,38 @@ describe('the JetStream view in VS Code', () => {
     await screenshot(page, 'details-panel');
   });
 
-  it('lists destinations through the console as the vendor documents it, and an inline edit there lands', async () => {
-    // The list only renders rows in view: fold the first server to see the second's.
-    await treeRows(page, 'Demo').first().locator('.monaco-tl-twistie').click();
-    await treeRows(page, 'Console').first().waitFor({ timeout: 20000 });
-    const row = treeRows(page, 'console-edit.example.com');
-    await row.waitFor({ timeout: 30000 });
-    await row.locator('.monaco-tl-twistie').click();
-    const entry = treeRows(page, 'ticket');
-    await entry.waitFor({ timeout: 10000 });
-    await entry.hover();
-    await entry.locator('.action-label[aria-label="Edit userData Entry"]').click();
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10000 });
-    await input.fill('after, over the console');
-    await page.keyboard.press('Enter');
-    let userData;
-    for (let i = 0; i < 100; i++) {
-      userData = (await api('send.getDestinations')).find((d) => d.destinationAddress === 'console-edit.example.com').userData;
-      if (userData.ticket === 'after, over the console') break;
-      await page.waitForTimeout(100);
-    }
-    assert.deepEqual(userData, { keep: 'untouched', ticket: 'after, over the console' });
-    await treeRows(page, 'after, over the console').waitFor({ timeout: 10000 });
-    await screenshot(page, 'console-route');
-    // Back as it was for the next test.
-    await treeRows(page, 'Console').first().locator('.monaco-tl-twistie').click();
-    await treeRows(page, 'Demo').first().locator('.monaco-tl-twistie').click();
-  });
+  for (const [server, route, words] of [
+    ['Console', 'console', 'the console as the vendor documents it'],
+    ['Python', 'python', 'the vendor’s Python library as it documents it'],
+  ])
+    it(`lists destinations through ${words}, and an inline edit there lands`, async () => {
+      // The list only renders rows in view: fold the other servers to see this one's rows.
+      for (const s of servers) await setExpanded(serverRow(page, s), s === server);
+      const address = `${route}-edit.example.com`;
+      const value = `after, over the ${route} route`;
+      const row = treeRows(page, address).first();
+      await row.waitFor({ timeout: 30000 });
+      await setExpanded(row, true);
+      const entry = treeRows(page, 'ticket').first();
+      await entry.waitFor({ timeout: 10000 });
+      await entry.hover();
+      await entry.locator('.action-label[aria-label="Edit userData Entry"]').click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10000 });
+      await input.fill(value);
+      await page.keyboard.press('Enter');
+      let userData;
+      for (let i = 0; i < 100; i++) {
+        userData = (await api('send.getDestinations')).find((d) => d.destinationAddress === address).userData;
+        if (userData.ticket === value) break;
+        await page.waitForTimeout(100);
+      }
+      assert.deepEqual(userData, { keep: 'untouched', ticket: value });
+      await treeRows(page, value).first().waitFor({ timeout: 10000 });
+      await screenshot(page, `${route}-route`);
+      // Back as it was for the next test.
+      for (const s of servers) await setExpanded(serverRow(page, s), s === 'Demo');
+    });
 
   it('adds a server through the guided Add Server flow, from the keyboard', async () => {
     const input = page.locator('.quick-input-widget input');
@@ -161,8 +172,7 @@ describe('the JetStream view in VS Code', () => {
     await answer(simUrl, '3/4');
     await answer('', '4/4');
     // The list only renders rows in view: fold the servers above to see the new one.
-    await treeRows(page, 'Demo').first().locator('.monaco-tl-twistie').click();
-    await treeRows(page, 'Console').first().locator('.monaco-tl-twistie').click();
+    for (const s of servers) await setExpanded(serverRow(page, s), false);
     await treeRows(page, 'Second').waitFor({ timeout: 20000 });
     await treeRows(page, 'edit-me.example.com').first().waitFor({ timeout: 20000 });
     await screenshot(page, 'added-server');
@@ -171,6 +181,6 @@ describe('the JetStream view in VS Code', () => {
   it('counts every server in the status bar', async () => {
     const item = page.locator('.statusbar-item', { has: page.locator('.codicon-broadcast') }).first();
     await item.waitFor({ timeout: 10000 });
-    assert.match((await item.innerText()).trim(), /^3\/3\b/, 'three servers, all connected');
+    assert.match((await item.innerText()).trim(), /^4\/4\b/, 'four servers, all connected');
   });
 });

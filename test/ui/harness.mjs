@@ -122,6 +122,17 @@ export async function openViewContainer(page, title, { timeout = 60000 } = {}) {
 /** Rows of the trees in the side bar (optionally only those containing `hasText`). */
 export const treeRows = (page, hasText) => page.locator('.pane-body .monaco-list-row', hasText ? { hasText } : {});
 
+/** The tree's row of server `name`: a top-level row whose label is exactly `name` (a destination row may contain it). */
+export const serverRow = (page, name) =>
+  page.locator('.pane-body .monaco-list-row[aria-level="1"]', { has: page.locator('.label-name').getByText(name, { exact: true }) });
+
+/** Expand or fold a tree row (a twistie click toggles, so look first). */
+export async function setExpanded(row, expanded) {
+  await row.waitFor({ timeout: 20000 });
+  if ((await row.getAttribute('aria-expanded')) !== String(expanded)) await row.locator('.monaco-tl-twistie').click();
+  await row.and(row.page().locator(`[aria-expanded="${expanded}"]`)).waitFor({ timeout: 5000 });
+}
+
 /** Run a command from the palette (F1) by its title, e.g. 'JetStream: Add Server'. The row titled exactly so is
  *  clicked, else the first that contains it: Enter would run the palette's best match, which may be another command
  *  ('Preferences: Color Theme' lists 'Preferences: Browse Color Themes in Marketplace' first). */
