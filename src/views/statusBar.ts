@@ -1,6 +1,7 @@
 /**
- * A status bar item counting servers by health; a click focuses the Destinations view. It says
- * something urgent (a server failing) with the error background, and is quiet otherwise.
+ * A status bar item counting servers by health; a click focuses the Destinations view. Its icons are
+ * not the Problems counter's ($(error), $(warning)), so it is not read as the workspace's problems. It
+ * says something urgent (a server failing) with the warning background, and is quiet otherwise.
  */
 import * as vscode from 'vscode';
 import type { DestinationMirror } from '../model/mirror';
@@ -31,7 +32,11 @@ export class ServerStatusBar implements vscode.Disposable {
       else if (s.summary.phase === 'ok') connected++;
       errors += s.errors;
     }
-    const text = [`$(broadcast) ${connected}/${servers.length}`, failing ? `$(error) ${failing}` : '', errors ? `$(warning) ${errors}` : '']
+    const text = [
+      `$(broadcast) ${connected}/${servers.length}`,
+      failing ? `$(debug-disconnect) ${failing}` : '',
+      errors ? `$(circle-slash) ${errors}` : '',
+    ]
       .filter(Boolean)
       .join(' ');
     const key = `${text}|${connected}|${failing}|${errors}`;
@@ -47,8 +52,9 @@ export class ServerStatusBar implements vscode.Disposable {
       .filter(Boolean)
       .join('\n');
     this.item.accessibilityInformation = { label: this.item.tooltip };
-    // Only a failing server is urgent; a destination in error is shown, not shouted.
-    this.item.backgroundColor = failing ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    // Only a failing server (unreachable, or its password refused) is urgent: none of its destinations
+    // can be seen or changed until the user acts. A destination in error is the server's news, shown, not shouted.
+    this.item.backgroundColor = failing ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 

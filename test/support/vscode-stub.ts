@@ -66,18 +66,44 @@ export const l10n = {
   t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])),
 };
 
-/** Anything else: callable, constructible, every property another no-op; events hand back disposables. */
-function noop(): unknown {
+/** A status bar item that keeps what it is given, so a test reads what the user would see. */
+export class StatusBarItem {
+  name?: string;
+  text = '';
+  tooltip?: unknown;
+  command?: unknown;
+  backgroundColor?: ThemeColor;
+  accessibilityInformation?: unknown;
+  visible = false;
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  dispose(): void {
+    this.visible = false;
+  }
+}
+
+/**
+ * Anything else: callable, constructible, every property another no-op; events hand back disposables.
+ * A property a test sets (a `window.showQuickPick` that answers) is kept and read back.
+ */
+function noop(own: Record<string | symbol, unknown> = {}): unknown {
   const target = function () {} as unknown as object;
   return new Proxy(target, {
-    get: (_t, prop) => (prop === 'then' ? undefined : prop === 'dispose' ? () => undefined : noop()),
-    set: () => true,
+    get: (_t, prop) => (prop in own ? own[prop] : prop === 'then' ? undefined : prop === 'dispose' ? () => undefined : noop()),
+    set: (_t, prop, value) => {
+      own[prop] = value;
+      return true;
+    },
     apply: () => noop(),
     construct: () => noop() as object,
   });
 }
 
-export const window = noop() as Record<string, unknown>;
+export const window = noop({ createStatusBarItem: () => new StatusBarItem() }) as Record<string, unknown>;
 export const workspace = noop() as Record<string, unknown>;
 export const commands = noop() as Record<string, unknown>;
 export const env = noop() as Record<string, unknown>;
