@@ -22,6 +22,9 @@ export function recreateParams(d: Destination): RecreatePlan {
   else if (d.relayPort) lost.push({ part: 'relay' });
   if (d.socketSendBufferSize) p.socketSendBufferSize = d.socketSendBufferSize;
   if (d.socketRecvBufferSize) p.socketRecvBufferSize = d.socketRecvBufferSize;
+  const lanes = lanesOf(d.priorityLanes);
+  if (lanes && Object.keys(lanes).length) p.priorityLanes = lanes;
+  else if (d.priorityLanes !== undefined && d.priorityLanes !== null && !lanes) lost.push({ part: 'lanes' });
   const { checkpointFrequencySeconds, overwriteMode, priority, priorityLane, sendRateMax, transferFlags } = d.transferDefaults;
   p.transferDefaults = TransferDefaultsInput.parse(
     Object.fromEntries(
@@ -29,15 +32,13 @@ export function recreateParams(d: Destination): RecreatePlan {
         checkpointFrequencySeconds,
         overwriteMode,
         priority,
-        priorityLane,
+        // createDestination refuses a default lane that is not among the lanes it is given.
+        priorityLane: priorityLane && p.priorityLanes && Object.hasOwn(p.priorityLanes, priorityLane) ? priorityLane : undefined,
         sendRateMax: sendRateMax || undefined,
         transferFlags,
       }).filter(([, v]) => v !== undefined && v !== null),
     ),
   );
-  const lanes = lanesOf(d.priorityLanes);
-  if (lanes && Object.keys(lanes).length) p.priorityLanes = lanes;
-  else if (d.priorityLanes !== undefined && d.priorityLanes !== null && !lanes) lost.push({ part: 'lanes' });
   const text: TextUserData = {};
   const other: string[] = [];
   for (const [k, v] of Object.entries(d.userData ?? {})) {

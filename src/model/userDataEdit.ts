@@ -54,6 +54,12 @@ function applied(userData: UserData, change: UserDataChange): boolean {
   return true;
 }
 
+/** The value the change gives a key (null: removed), or undefined for a key it does not touch. */
+function wanted(change: UserDataChange, key: string): string | null | undefined {
+  if (change.set && Object.hasOwn(change.set, key)) return change.set[key];
+  return change.remove?.includes(key) ? null : undefined;
+}
+
 export async function editUserData(client: JetStreamClient, id: Id, change: UserDataChange): Promise<EditOutcome> {
   if (change.expect) {
     let now: UserData;
@@ -67,7 +73,8 @@ export async function editUserData(client: JetStreamClient, id: Id, change: User
     let moved = false;
     for (const [k, before] of Object.entries(change.expect)) {
       current[k] = valueIn(now, k);
-      if (current[k] !== before) moved = true;
+      // A key that already holds the edit's own value was set by an earlier try of it, not by a colleague.
+      if (current[k] !== before && current[k] !== wanted(change, k)) moved = true;
     }
     if (moved) return { result: 'conflict', current, userData: now };
   }
