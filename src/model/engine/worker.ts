@@ -3,6 +3,7 @@
  * parsing and diffing a large server never blocks the thread every other extension shares.
  */
 import { parentPort } from 'node:worker_threads';
+import { reportListenerErrors } from '../events';
 import type { Secret } from '../profiles';
 import { Engine } from './engine';
 import type { FromEngine, ToEngine } from './protocol';
@@ -13,6 +14,10 @@ if (!port) throw new Error('dist/worker.js runs as a worker thread of the extens
 const waiting = new Map<number, (secret: Secret | undefined) => void>();
 let asked = 0;
 const post = (m: FromEngine) => port.postMessage(m);
+// A worker's console goes nowhere the user looks: a failing listener is told to the JetStream log.
+reportListenerErrors((e) =>
+  post({ type: 'log', level: 'error', message: `an event listener failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` }),
+);
 
 const engine = new Engine({
   post,
