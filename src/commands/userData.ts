@@ -151,16 +151,28 @@ async function edit(d: UserDataDeps, arg: unknown): Promise<void> {
   await tell(d, first, node.key, run);
 }
 
-async function remove(d: UserDataDeps, arg: unknown): Promise<void> {
+/** Whether the details panel asked: it shows a failure beside the entry itself. */
+function fromPanel(arg: unknown): boolean {
+  return typeof arg === 'object' && arg !== null && (arg as { from?: unknown }).from === 'panel';
+}
+
+/**
+ * Deletes an entry and offers Undo, for the tree and the details panel alike. Resolves when the
+ * delete is done, with its outcome (nothing when the entry is not known), not when the toast goes.
+ */
+async function remove(d: UserDataDeps, arg: unknown): Promise<EditOutcome | undefined> {
   const node = await entryOf(d, arg);
-  if (!node) return;
+  if (!node) return undefined;
   const row = d.mirror.row(node.server, node.destinationId);
   const entry = row?.userData.find(([k]) => k === node.key);
-  if (!row || !entry) return;
+  if (!row || !entry) return undefined;
   const outcome = await deleteUserData(d, node.server, node.destinationId, node.key);
-  if (outcome.result !== 'landed') return tell(d, outcome, node.key, () => deleteUserData(d, node.server, node.destinationId, node.key));
+  if (outcome.result !== 'landed') {
+    if (!fromPanel(arg)) await tell(d, outcome, node.key, () => deleteUserData(d, node.server, node.destinationId, node.key));
+    return outcome;
+  }
   const [, value, editable] = entry;
-  if (!editable) return; // a value that is not text cannot be written back as it was
+  if (!editable) return outcome; // a value that is not text cannot be written back as it was
   const what = vscode.l10n.t("delete of userData '{0}' on {1}", node.key, row.label);
   const undo = async () => {
     const back = await setUserData(d, node.server, node.destinationId, node.key, value, null);
@@ -168,6 +180,9 @@ async function remove(d: UserDataDeps, arg: unknown): Promise<void> {
   };
   d.undo.offer(what, undo);
   const undoWord = vscode.l10n.t('Undo');
-  const choice = await vscode.window.showInformationMessage(vscode.l10n.t("Deleted userData '{0}' of {1}.", node.key, row.label), undoWord);
-  if (choice === undoWord) await d.undo.run();
+  // Not awaited: the entry is deleted whatever happens to the toast; Undo stays in the status bar and the palette.
+  void vscode.window
+    .showInformationMessage(vscode.l10n.t("Deleted userData '{0}' of {1}.", node.key, row.label), undoWord)
+    .then((choice) => (choice === undoWord ? d.undo.run() : undefined));
+  return outcome;
 }

@@ -9,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { DestinationMirror } from '../model/mirror';
+import type { EditOutcome } from '../model/userDataEdit';
 import { FromWebview, PanelState, type ToWebview } from '../webview/protocol';
 import { detailsHtml } from './detailsHtml';
 import { describeOutcome } from './editWords';
@@ -231,19 +232,20 @@ class DetailsPanel {
       case 'deleteUserData': {
         this.keep();
         const { server, key } = this.target;
-        const outcome = await this.mirror
-          .request({
-            op: 'editUserData',
-            server,
-            key,
-            ...(m.type === 'setUserData' ? { set: { [m.key]: m.value } } : { remove: [m.key] }),
-          })
-          .catch((e: unknown) => ({
-            result: 'rejected' as const,
-            error: { code: 'Internal' as const, message: e instanceof Error ? e.message : String(e) },
-          }));
+        // A delete goes through the tree's command, for the same Undo; the page shows a failure itself.
+        const viaCommand =
+          m.type === 'deleteUserData'
+            ? await vscode.commands.executeCommand<EditOutcome | undefined>('jetstream.deleteUserData', {
+                server,
+                destinationId: key,
+                key: m.key,
+                from: 'panel',
+              })
+            : undefined;
+        const outcome = viaCommand ?? (await this.edit(m));
         const words = describeOutcome(outcome, m.key);
-        this.log[outcome.result === 'landed' ? 'info' : 'warn'](`details panel, destination ${key} on '${server}': ${words.log}`);
+        if (!viaCommand)
+          this.log[outcome.result === 'landed' ? 'info' : 'warn'](`details panel, destination ${key} on '${server}': ${words.log}`);
         await this.send({
           type: 'userDataResult',
           requestId: m.requestId,
@@ -255,6 +257,22 @@ class DetailsPanel {
         return;
       }
     }
+  }
+
+  /** The engine's one userData edit, for a set, or a delete of an entry the tree does not know (yet). */
+  private edit(m: Extract<FromWebview, { type: 'setUserData' | 'deleteUserData' }>): Promise<EditOutcome> {
+    const { server, key } = this.target;
+    return this.mirror
+      .request({
+        op: 'editUserData',
+        server,
+        key,
+        ...(m.type === 'setUserData' ? { set: { [m.key]: m.value } } : { remove: [m.key] }),
+      })
+      .catch((e: unknown) => ({
+        result: 'rejected' as const,
+        error: { code: 'Internal' as const, message: e instanceof Error ? e.message : String(e) },
+      }));
   }
 
   dispose(): void {
