@@ -5,7 +5,7 @@
  */
 import { consoleArgs } from '../api/cliTransport';
 import { bareName, type Params } from '../api/transport';
-import type { ServerProfile } from './profiles';
+import { DEFAULT_API_PORT, portOf, type ServerProfile } from './profiles';
 
 export type Shell = 'posix' | 'powershell';
 
@@ -19,13 +19,13 @@ function quote(word: string, shell: Shell): string {
   return shell === 'posix' ? `'${word.replace(/'/g, `'\\''`)}'` : `'${word.replace(/'/g, "''")}'`;
 }
 
-/** Where a profile's console would connect: its host and port, or for an http profile its URL's host on 8886. */
+/** Where a profile's console would connect: its host and port, or for an http profile its URL's host on the default port. */
 function endpointOf(profile: ServerProfile): { host: string; port: number } {
-  if (profile.transport !== 'http') return { host: profile.host ?? 'localhost', port: profile.port ?? 8886 };
+  if (profile.transport !== 'http') return { host: profile.host ?? 'localhost', port: portOf(profile) };
   try {
-    return { host: new URL(profile.url ?? '').hostname || 'localhost', port: 8886 };
+    return { host: new URL(profile.url ?? '').hostname || 'localhost', port: DEFAULT_API_PORT };
   } catch {
-    return { host: 'localhost', port: 8886 };
+    return { host: 'localhost', port: DEFAULT_API_PORT };
   }
 }
 

@@ -56,7 +56,7 @@ export function parsePairs(text: string, numeric: boolean, l10n: L10n): Parsed<R
   };
 }
 
-/** `host` or `host:port`, the port 8886 when left out; IPv6 in brackets. */
+/** `host` or `host:port`, `defaultPort` when the port is left out; IPv6 in brackets. */
 export function parseHostPort(text: string, defaultPort: number, l10n: L10n): Parsed<{ host: string; port: number }> {
   const t = text.trim();
   const m = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+)(?::(\d{1,5}))?$/.exec(t);

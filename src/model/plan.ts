@@ -8,6 +8,7 @@
 import { lanesOf, type CreateDestinationParams, type Destination, type Id, type TextUserData } from '../api/schemas';
 import { identity, type DesiredDestination, type DestinationsFile } from './destinationsFile';
 import { recreateParams, type LostPart } from './recreate';
+import { DEFAULT_DESTINATION_PORT } from './rows';
 
 /** One parameter whose value on the server differs from the file's. */
 export interface Difference {
@@ -37,7 +38,7 @@ export interface Plan {
   unchanged: number;
 }
 
-const label = (address: string, port: number | undefined) => `${address}:${port ?? 8886}`;
+const label = (address: string, port: number | undefined) => `${address}:${port ?? DEFAULT_DESTINATION_PORT}`;
 
 /** The parameters a file entry gives, compared field by field with what the server reports. */
 function differences(want: DesiredDestination, d: Destination): Difference[] {

@@ -5,6 +5,12 @@
 import * as z from 'zod';
 import type { ClientEndpoint } from '../api/client';
 
+/**
+ * The vendor's API control port, where a cli or python profile connects when it names none. Not a
+ * schema default: the parsed profile is written back to settings, which would then gain a port.
+ */
+export const DEFAULT_API_PORT = 8886;
+
 export const ServerProfile = z
   .strictObject({
     name: z.string().trim().min(1, 'a server needs a name').max(100, 'a server name is at most 100 characters'),
@@ -15,6 +21,7 @@ export const ServerProfile = z
       .refine((u) => /^https?:\/\//i.test(u), 'the URL must start with http:// or https://')
       .optional(),
     host: z.string().min(1).optional(),
+    /** The API control port; DEFAULT_API_PORT when left out (see portOf). */
     port: z.number().int().min(1).max(65535).optional(),
     user: z.string().min(1).optional(),
     superuser: z.boolean().default(false),
@@ -73,10 +80,15 @@ export interface Secret {
   token?: string | undefined;
 }
 
+/** The API control port a profile connects to. */
+export function portOf(profile: Pick<ServerProfile, 'port'>): number {
+  return profile.port ?? DEFAULT_API_PORT;
+}
+
 /** What the client needs to reach a profile's server, with its secret and CA text resolved. */
 export function clientEndpoint(profile: ServerProfile, secret: Secret, caText?: string): ClientEndpoint {
   const common = { name: profile.name, user: profile.user, superuser: profile.superuser, password: secret.password, token: secret.token };
-  const where = { host: profile.host ?? 'localhost', port: profile.port ?? 8886 };
+  const where = { host: profile.host ?? 'localhost', port: portOf(profile) };
   switch (profile.transport) {
     case 'cli':
       return { transport: 'cli', ...common, ...where, consolePath: profile.consolePath };
