@@ -1,10 +1,12 @@
 // One esbuild bundle per entry: the extension host, the webview, the simulator, the console shim,
 // and the tests that run inside VS Code. `--dev` keeps bundles readable for debugging.
+// Prints one line when done (what, how long); esbuild speaks only for a warning or an error.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+const started = performance.now();
 const dev = process.argv.includes('--dev');
 const root = path.resolve(import.meta.dirname, '..');
 const at = (p) => path.join(root, p);
@@ -82,3 +84,5 @@ await build({ ...node, minify: false, sourcemap: false, entryPoints: [at('src/mo
 const { destinationsFileJsonSchema } = createRequire(import.meta.url)(schemaModule);
 writeFileSync(at('dist/destinations-file.schema.json'), `${JSON.stringify(destinationsFileJsonSchema(), null, 2)}\n`);
 rmSync(schemaModule);
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(`built dist/${dev ? ' (development, readable bundles)' : ''} in ${seconds} s`);

@@ -75,10 +75,10 @@ function newestVsix() {
 
 function packageVsix() {
   // `npm start` has just built: package that build (same flags as the `package` script, which would build again);
-  // without a build, `npm run package` builds and packages
+  // without a build, `npm run package` builds and packages. Each step prints its own line with its time
+  // (and vsce's output only when it fails), so npm's banner of the script it runs is left out.
   const built = fs.existsSync(path.join(ROOT, 'dist', 'extension.js'));
-  const [cmd, args] = built ? [process.execPath, [path.join(ROOT, 'scripts', 'package.mjs')]] : ['npm', ['run', 'package']];
-  log(`packaging the extension: ${path.basename(cmd)} ${args.join(' ')}`);
+  const [cmd, args] = built ? [process.execPath, [path.join(ROOT, 'scripts', 'package.mjs')]] : ['npm', ['run', '--silent', 'package']];
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
 }
