@@ -6,11 +6,11 @@
  */
 import * as vscode from 'vscode';
 import type { Row } from '../model/engine/protocol';
-import type { DestinationMirror } from '../model/mirror';
+import type { DestinationMirror, ServerView } from '../model/mirror';
 import { STATUS_ICONS, statusWord } from '../model/rowText';
 import type { DetailsPanels, PanelTarget } from '../views/detailsPanel';
 import type { DestinationsTreeProvider } from '../views/tree';
-import { isNode, type Node, type UserDataNode } from '../views/treeNodes';
+import { isNode, nodeId, type Node, type UserDataNode } from '../views/treeNodes';
 
 export interface Targets {
   readonly mirror: DestinationMirror;
@@ -19,37 +19,54 @@ export interface Targets {
   readonly panels: DetailsPanels;
 }
 
-/** A plain `{ server, destinationId?, key? }` a keybinding or script may pass. */
-function plain(arg: unknown): { server?: string; destinationId?: string; key?: string } | undefined {
-  if (typeof arg !== 'object' || arg === null || isNode(arg)) return undefined;
-  const o = arg as Record<string, unknown>;
-  if (typeof o.server !== 'string') return undefined;
-  return {
-    server: o.server,
-    destinationId: typeof o.destinationId === 'string' ? o.destinationId : undefined,
-    key: typeof o.key === 'string' ? o.key : undefined,
-  };
+/** A plain `{ server, destinationId?, key? }` a keybinding or script may pass, as the node it names. */
+function plainNode(arg: unknown): Node | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const { server, destinationId, key } = arg as Record<string, unknown>;
+  if (typeof server !== 'string' || !server) return undefined;
+  if (typeof destinationId !== 'string') return { kind: 'server', server };
+  return typeof key === 'string' ? { kind: 'userData', server, destinationId, key } : { kind: 'destination', server, destinationId };
 }
 
-/** The node the command was run on: the clicked one, or the tree's selection when run from the palette or a key. */
-function nodeOf(t: Targets, arg: unknown): Node | undefined {
-  if (isNode(arg)) return arg;
-  const p = plain(arg);
-  if (p?.server && p.destinationId && p.key !== undefined)
-    return { kind: 'userData', server: p.server, destinationId: p.destinationId, key: p.key };
-  if (p?.server && p.destinationId) return { kind: 'destination', server: p.server, destinationId: p.destinationId };
-  if (p?.server) return { kind: 'server', server: p.server };
-  if (arg !== undefined) return undefined;
-  return t.treeView.selection[0];
+/** The fields each kind of node needs: a node-shaped object without them (a script's) is not one. */
+const NODE_FIELDS: Readonly<Record<Node['kind'], readonly string[]>> = {
+  server: ['server'],
+  destination: ['server', 'destinationId'],
+  userData: ['server', 'destinationId', 'key'],
+  problem: ['server'],
+  message: ['server'],
+  notice: ['server'],
+  invalidProfile: [],
+  filter: [],
+};
+
+/** The argument as one of this tree's nodes (or a plain target), undefined when it is neither. */
+function ownNode(arg: unknown): Node | undefined {
+  if (!isNode(arg)) return plainNode(arg);
+  const fields = arg as unknown as Record<string, unknown>;
+  return NODE_FIELDS[arg.kind].every((f) => typeof fields[f] === 'string') ? arg : undefined;
 }
+
+/**
+ * The nodes a command was run on: its argument's (a clicked node, an array of nodes, a plain target);
+ * when the argument holds nothing of its own (palette, key, title button, a Uri, a string), the tree's
+ * selection, and `given` is false.
+ */
+function nodesOf(t: Targets, arg: unknown): { nodes: Node[]; given: boolean } {
+  const own = (Array.isArray(arg) ? arg : [arg]).map(ownNode).filter((n) => n !== undefined);
+  return own.length ? { nodes: own, given: true } : { nodes: [...t.treeView.selection], given: false };
+}
+
+const serverIn = (n: Node): string | undefined => ('server' in n ? n.server : undefined);
 
 function configured(t: Targets, server: string | undefined): string | undefined {
   return server && t.mirror.server(server) ? server : undefined;
 }
 
+/** The server of the node run on (a problem or notice row names one too), else the active panel's, else one asked for. */
 export async function serverOf(t: Targets, arg: unknown): Promise<string | undefined> {
-  const node = nodeOf(t, arg);
-  const known = configured(t, node && 'server' in node ? node.server : t.panels.active?.server);
+  const { nodes } = nodesOf(t, arg);
+  const known = configured(t, nodes.map(serverIn).find(Boolean) ?? t.panels.active?.server);
   return known ?? pickServer(t);
 }
 
@@ -68,25 +85,37 @@ export async function pickServer(t: Targets): Promise<string | undefined> {
     servers.map((v) => ({
       label: v.profile.name,
       description: v.profile.transport === 'http' ? (v.profile.url ?? '') : `${v.profile.host}:${v.profile.port ?? 8886}`,
-      detail: v.error ? v.error.message : vscode.l10n.t('{0} destinations', v.rows.size),
+      detail: serverDetail(v),
     })),
     { title: vscode.l10n.t('Choose a server'), placeHolder: vscode.l10n.t('Server') },
   );
   return pick?.label;
 }
 
-/** The destinations a command acts on: the clicked row, the selected rows it belongs to, the active panel's, or one asked for. */
+/** A server as the tree's server row tells it: its problem, that it is loading, or its destinations and errors. */
+function serverDetail(v: ServerView): string {
+  if (v.error) return v.error.message;
+  if (v.summary.phase === 'loading') return vscode.l10n.t('Loading…');
+  const count = v.rows.size === 1 ? vscode.l10n.t('1 destination') : vscode.l10n.t('{0} destinations', v.rows.size);
+  return v.errors ? vscode.l10n.t('{0}, {1} in error', count, v.errors) : count;
+}
+
+/**
+ * The destinations a command acts on: the rows run on (every selected row when the clicked one is
+ * among them), else with nothing of its own the selected rows, then the active panel's; else one asked
+ * for, of the server run on when there is one.
+ */
 export async function destinationsOf(t: Targets, arg: unknown, selected: unknown): Promise<PanelTarget[]> {
-  const node = nodeOf(t, arg);
-  const many = Array.isArray(selected) ? selected.filter(isNode) : [];
-  const chosen = many.length > 1 && node && many.includes(node) ? many : node ? [node] : [];
-  const targets = chosen
-    .filter((n): n is Extract<Node, { destinationId: string }> => n.kind === 'destination' || n.kind === 'userData')
-    .map((n) => ({ server: n.server, key: n.destinationId }));
-  if (targets.length) return targets;
-  if (arg === undefined && t.panels.active) return [t.panels.active];
-  const server = node && 'server' in node ? node.server : undefined;
-  const picked = await pickDestination(t, server);
+  const { nodes, given } = nodesOf(t, arg);
+  const many = Array.isArray(selected) ? selected.map(ownNode).filter((n) => n !== undefined) : [];
+  const chosen = given && nodes.length === 1 && many.length > 1 && many.includes(nodes[0]!) ? many : nodes;
+  const targets = new Map<string, PanelTarget>();
+  // A destination's userData rows act on the destination, once.
+  for (const n of chosen)
+    if ('destinationId' in n) targets.set(nodeId(n.server, n.destinationId), { server: n.server, key: n.destinationId });
+  if (targets.size) return [...targets.values()];
+  if (!given && t.panels.active) return [t.panels.active];
+  const picked = await pickDestination(t, configured(t, chosen.map(serverIn).find(Boolean)));
   return picked ? [picked] : [];
 }
 
@@ -127,7 +156,7 @@ function rowItem(row: Row, server: string, several: boolean) {
 
 /** A userData entry: the clicked one, the selected one, or asked for on the destination in hand. */
 export async function entryOf(t: Targets, arg: unknown): Promise<UserDataNode | undefined> {
-  const node = nodeOf(t, arg);
+  const node = nodesOf(t, arg).nodes[0];
   if (node?.kind === 'userData') return node;
   const d = node?.kind === 'destination' ? { server: node.server, key: node.destinationId } : await destinationOf(t, arg);
   if (!d) return undefined;
