@@ -11,6 +11,7 @@ import { JetStreamError } from '../api/errors';
 import { destinationKey, fullDestination, type DestinationList } from '../api/destinationList';
 import type { Redact } from '../api/redact';
 import type { Destination, ListedDestination, ServerInfo, UserData } from '../api/schemas';
+import { ConfirmedEdits } from './confirmedEdits';
 import { Emitter, type Disposable } from './events';
 import { ServerHistory, type HistorySeries } from './history';
 import type { InvalidProfile, ServerProfile } from './profiles';
@@ -85,12 +86,7 @@ export class DestinationStore implements Disposable {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly followUps = new Map<string, Promise<void>>();
   private invalidProfiles: InvalidProfile[] = [];
-  /**
-   * userData a user's edit confirmed, per server and destination, with the edit's sequence number: a
-   * poll that was asked for before the confirmation cannot paint the old value back.
-   */
-  private readonly edits = new Map<string, Map<string, { seq: number; userData: UserData }>>();
-  private editSeq = 0;
+  private readonly edits = new ConfirmedEdits();
   private readonly changeEmitter = new Emitter<StoreChange>();
   private readonly profilesEmitter = new Emitter<void>();
   /** One event per refresh of one server. */
@@ -236,7 +232,7 @@ export class DestinationStore implements Disposable {
   private async fetchChange(name: string, state: ServerState): Promise<StoreChange | undefined> {
     const started = Date.now();
     const cpu = threadCpuMs();
-    const seq = this.editSeq;
+    const mark = this.edits.mark();
     const call = { timeoutMs: this.options.timeoutMs };
     try {
       const client = await this.client(name);
@@ -247,7 +243,7 @@ export class DestinationStore implements Disposable {
       const serverChanged = state.phase !== 'ok' || state.error !== undefined || state.info !== info;
       state.info = info;
       this.apply(state, answer);
-      this.keepEdits(state, seq, answer);
+      this.edits.keep(name, state.destinations, mark, answer);
       state.phase = 'ok';
       state.error = undefined;
       state.consecutiveFailures = 0;
@@ -315,28 +311,8 @@ export class DestinationStore implements Disposable {
     const d = state?.destinations.get(key);
     if (!state || !d) return;
     state.destinations.set(key, { ...d, userData });
-    let edits = this.edits.get(server);
-    if (!edits) this.edits.set(server, (edits = new Map()));
-    edits.set(key, { seq: ++this.editSeq, userData });
+    this.edits.confirm(server, key, userData);
     this.changeEmitter.fire({ server, serverChanged: false, listChanged: false, changed: [key] });
-  }
-
-  /** After a poll: edits confirmed after it was asked for win over its userData; older ones are settled. */
-  private keepEdits(state: ServerState, pollSeq: number, answer: Pick<DestinationList, 'changed' | 'moved'>): void {
-    const edits = this.edits.get(state.profile.name);
-    if (!edits) return;
-    for (const [key, edit] of edits) {
-      const d = state.destinations.get(key);
-      if (edit.seq <= pollSeq || !d) {
-        edits.delete(key);
-        continue;
-      }
-      if (d.userData !== edit.userData) {
-        state.destinations.set(key, { ...d, userData: edit.userData });
-        answer.moved.delete(key);
-        if (!answer.changed.includes(key)) answer.changed.push(key);
-      }
-    }
   }
 
   /** Sets how long each request may take from now on. */
