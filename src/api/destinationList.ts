@@ -19,7 +19,6 @@ import {
   type ListedDestination,
 } from './schemas';
 
-const List = z.array(z.unknown());
 
 /** A checked list and how it differs from the previous one. */
 export interface DestinationList {
@@ -57,9 +56,8 @@ export function checkDestinationList(
   previous: ReadonlyMap<string, ListedDestination> | undefined,
   ctx: { server: string; command: string },
 ): DestinationList {
-  const parsed = List.safeParse(raw);
-  if (!parsed.success) throw unreadableAnswer(ctx.server, ctx.command, 'it is not a list');
-  const items = parsed.data as Record<string, unknown>[];
+  if (!Array.isArray(raw)) throw unreadableAnswer(ctx.server, ctx.command, 'it is not a list');
+  const items = raw as Record<string, unknown>[];
   const destinations = new Map<string, ListedDestination>();
   const changed: string[] = [];
   const moved = new Map<string, readonly string[]>();
