@@ -347,13 +347,13 @@ async function remove(d: DestinationDeps, arg: unknown, selected: unknown): Prom
     result.deleted.length === 1
       ? vscode.l10n.t('delete of destination {0}', result.deleted[0]!.label)
       : vscode.l10n.t('delete of {0} destinations', result.deleted.length);
-  d.undo.offer(what, () => undoDeletes(d, result));
+  const offer = d.undo.offer(what, () => undoDeletes(d, result));
   const undoWord = vscode.l10n.t('Undo');
   const done =
     result.deleted.length === 1
       ? vscode.l10n.t('Deleted destination {0}.', result.deleted[0]!.label)
       : vscode.l10n.t('Deleted {0} destinations.', result.deleted.length);
-  if ((await vscode.window.showInformationMessage(done, undoWord)) === undoWord) await d.undo.run();
+  if ((await vscode.window.showInformationMessage(done, undoWord)) === undoWord) await d.undo.run(offer);
 }
 
 /** Recreates what a delete removed (new ids); open panels follow; says what could not be restored. */

@@ -7,9 +7,11 @@ import { UserDataKey, UserDataValue } from '../api/schemas';
 import type { DestinationMirror } from '../model/mirror';
 import type { EditOutcome } from '../model/userDataEdit';
 import { describeOutcome } from '../views/editWords';
-import type { DestinationsTreeProvider } from '../views/tree';
 import type { UndoLast } from '../views/undo';
 import { destinationOf, entryOf, type Targets } from './targets';
+
+/** How long a new entry is waited for before it is revealed, at most. */
+const REVEAL_WAIT_MS = 3000;
 
 export interface UserDataDeps extends Targets {
   readonly log: vscode.LogOutputChannel;
@@ -100,20 +102,26 @@ async function add(d: UserDataDeps, arg: unknown): Promise<void> {
   });
   if (value === undefined) return;
   const outcome = await setUserData(d, target.server, target.key, key, value, null);
-  if (outcome.result === 'landed') await revealEntry(d.tree, d.treeView, target.server, target.key, key);
+  if (outcome.result === 'landed') await revealEntry(d, target.server, target.key, key);
   await tell(d, outcome, key, () => setUserData(d, target.server, target.key, key, value, null));
 }
 
 /** The new entry in view: its destination's row expanded (it may have had no userData before). */
-async function revealEntry(
-  tree: DestinationsTreeProvider,
-  view: vscode.TreeView<unknown>,
-  server: string,
-  key: string,
-  entry: string,
-): Promise<void> {
+async function revealEntry(d: UserDataDeps, server: string, key: string, entry: string): Promise<void> {
+  // The confirmed value reaches the tree with the next delta: the row has no such child to reveal before.
+  const shown = () => d.mirror.row(server, key)?.userData.some(([k]) => k === entry) ?? false;
+  if (!shown())
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      };
+      const sub = d.mirror.onDidChange(() => shown() && done());
+      const timer = setTimeout(done, REVEAL_WAIT_MS);
+    });
   try {
-    await view.reveal(tree.userDataNode(server, key, entry), { select: true, focus: false, expand: true });
+    await d.treeView.reveal(d.tree.userDataNode(server, key, entry), { select: true, focus: false, expand: true });
   } catch {
     // A filter may hide it: it exists all the same.
   }
@@ -178,11 +186,11 @@ async function remove(d: UserDataDeps, arg: unknown): Promise<EditOutcome | unde
     const back = await setUserData(d, node.server, node.destinationId, node.key, value, null);
     await tell(d, back, node.key);
   };
-  d.undo.offer(what, undo);
+  const offer = d.undo.offer(what, undo);
   const undoWord = vscode.l10n.t('Undo');
   // Not awaited: the entry is deleted whatever happens to the toast; Undo stays in the status bar and the palette.
   void vscode.window
     .showInformationMessage(vscode.l10n.t("Deleted userData '{0}' of {1}.", node.key, row.label), undoWord)
-    .then((choice) => (choice === undoWord ? d.undo.run() : undefined));
+    .then((choice) => (choice === undoWord ? d.undo.run(offer) : undefined));
   return outcome;
 }

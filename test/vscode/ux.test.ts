@@ -48,7 +48,8 @@ interface Shown {
   items: string[];
 }
 
-type Answer = (m: Shown) => string | undefined | 'never';
+/** An answer now, later (a promise: the user answers when it settles), or 'never'. */
+type Answer = (m: Shown) => string | undefined | 'never' | Promise<string | undefined>;
 
 /**
  * Records every message the extension shows while `body` runs, answering each with `answer`
@@ -74,7 +75,7 @@ async function dialogs<T>(answer: Answer, body: (shown: Shown[]) => Promise<T>):
       shown.push(m);
       const a = answer(m);
       if (a === 'never') return new Promise<undefined>((resolve) => unanswered.push(resolve));
-      return Promise.resolve(a);
+      return a instanceof Promise ? a : Promise.resolve(a);
     };
   }
   try {
@@ -234,6 +235,33 @@ describe('issue 13, as a user meets it', function () {
     );
     assert.ok(!panelTargets().some((p) => p.key === oldKey), 'no panel left on the deleted one');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("an earlier delete's toast undoes that delete, not a later one", async () => {
+    const first = await made('undo-first.example.com');
+    const second = await made('undo-second.example.com');
+    let answerFirst!: (choice: string) => void;
+    await dialogs(
+      (m) => {
+        if (m.modal) return 'Delete';
+        // The first toast is answered Undo once the second delete is done; the second never.
+        return m.message.includes('undo-first') ? new Promise<string>((resolve) => (answerFirst = resolve)) : 'never';
+      },
+      async (shown) => {
+        const firstDone = vscode.commands.executeCommand('jetstream.deleteDestination', first);
+        await until('the first toast', () => shown.find((m) => !m.modal && m.message.includes('undo-first')));
+        void vscode.commands.executeCommand('jetstream.deleteDestination', second);
+        await until('the second toast', () => shown.find((m) => !m.modal && m.message.includes('undo-second')));
+        answerFirst('Undo');
+        await firstDone;
+      },
+    );
+    const address = (n: DestinationNode) => api.mirror.row('Lab', n.destinationId)?.address;
+    await until('the first destination back', () => t.destinations('Lab').find((n) => address(n) === 'undo-first.example.com'));
+    assert.ok(!t.destinations('Lab').some((n) => address(n) === 'undo-second.example.com'), 'the second stays deleted');
+    // The second delete's Undo is still the one the palette offers.
+    await vscode.commands.executeCommand('jetstream.undo');
+    await until('the second destination back', () => t.destinations('Lab').find((n) => address(n) === 'undo-second.example.com'));
   });
 
   it('a userData entry added to a destination that had none is revealed: its row expanded, the entry selected', async () => {
