@@ -8,7 +8,7 @@
 import type * as z from 'zod';
 import type { JetStreamClient } from '../api/client';
 import { JetStreamError } from '../api/errors';
-import { Connection, Destination, ServerInfo, type Id } from '../api/schemas';
+import { Connection, Destination, issueText, ServerInfo, type Id } from '../api/schemas';
 
 export interface FieldMismatch {
   field: string;
@@ -71,8 +71,9 @@ function analyse(records: unknown[], schema: z.ZodObject<Shape>): Pick<CompatSte
       const field = issue.path.map(String).join('.');
       // A missing field is listed once as missing, not as a type problem of every record.
       if (issue.code === 'invalid_type' && issue.path.length === 1 && !Object.hasOwn(r, String(issue.path[0]))) continue;
-      const key = `${field}\n${issue.message}`;
-      const m = mismatches.get(key) ?? { field, message: issue.message, count: 0 };
+      const message = issueText(issue).message;
+      const key = `${field}\n${message}`;
+      const m = mismatches.get(key) ?? { field, message, count: 0 };
       m.count++;
       mismatches.set(key, m);
     }

@@ -3,7 +3,7 @@
  * it (bounded, redacted), the fields that do not fit the Destination structure, and the last data seen
  * marked as deleted or unreachable, never a blank page.
  */
-import { Destination, type ListedDestination } from '../api/schemas';
+import { Destination, issueText, type ListedDestination } from '../api/schemas';
 import { bounded, DEFAULT_LIMITS } from './bounded';
 import { destinationStatus, type DestinationStatus } from './status';
 import type { HistorySeries } from './history';
@@ -44,7 +44,7 @@ export function fieldProblems(d: ListedDestination): FieldProblem[] {
   const r = Destination.safeParse(d.raw ?? d);
   const problems: FieldProblem[] = r.success
     ? []
-    : r.error.issues.slice(0, MAX_PROBLEMS).map((i) => ({ field: i.path.map(String).join('.'), message: i.message }));
+    : r.error.issues.slice(0, MAX_PROBLEMS).map((i) => ({ field: i.path.map(String).join('.'), message: issueText(i).message }));
   if (d.problem && !problems.length) problems.push({ field: '', message: d.problem });
   checked.set(d, problems);
   return problems;

@@ -6,6 +6,7 @@
  */
 import { findNodeAtLocation, getNodeValue, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { issueText } from '../api/schemas';
 import { DestinationsFile, identity } from '../model/destinationsFile';
 import type { DestinationMirror } from '../model/mirror';
 import { describeRow, statusWord } from '../model/rowText';
@@ -27,7 +28,7 @@ export function readDestinationsFile(text: string): ReadFile {
   if (!tree) return { tree, problems: [{ path: [], message: vscode.l10n.t('The file is not JSON.') }] };
   const parsed = DestinationsFile.safeParse(getNodeValue(tree));
   if (!parsed.success)
-    return { tree, problems: parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })) };
+    return { tree, problems: parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: issueText(i).message })) };
   const problems: ReadFile['problems'] = [];
   const seen = new Set<string>();
   parsed.data.destinations.forEach((d, i) => {
