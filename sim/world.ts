@@ -10,16 +10,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import * as z from 'zod';
-import {
-  CreateDestinationParams,
-  Destination,
-  type ErrorCode,
-  PriorityLanes,
-  type TextUserData,
-  UserDataInput,
-  UserDataKey,
-  issueText,
-} from '../src/api/schemas';
+import { Destination, type ErrorCode, PriorityLanes, type TextUserData } from '../src/api/schemas';
+import { CreateDestinationParams, UserDataInput, UserDataKey } from '../src/api/inputSchemas';
+import { issueText } from '../src/api/issues';
 
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   InvalidRequest: 400,

@@ -10,17 +10,8 @@ import { CliTransport, type CliServerEndpoint } from './cliTransport';
 import { redactor, type Redact, type Secrets } from './redact';
 import { HttpTransport, type HttpServerEndpoint } from './httpTransport';
 import { PythonTransport, type PythonServerEndpoint } from './pythonTransport';
-import {
-  Connection,
-  CreateDestinationParams,
-  Destination,
-  ServerInfo,
-  UserData,
-  UserDataInput,
-  type Id,
-  type ListedDestination,
-  type TextUserData,
-} from './schemas';
+import { Connection, Destination, ServerInfo, UserData, type Id, type ListedDestination, type TextUserData } from './schemas';
+import { CreateDestinationParams, UserDataInput } from './inputSchemas';
 import type { CallOptions, Params, Transport } from './transport';
 
 export type ClientEndpoint =

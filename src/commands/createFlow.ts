@@ -4,7 +4,8 @@
  * the destination commands' code and nothing else there uses it.
  */
 import * as vscode from 'vscode';
-import { CreateDestinationParams, HostAddress, PriorityLanes, TransferDefaultsInput, UserDataInput } from '../api/schemas';
+import { PriorityLanes } from '../api/schemas';
+import { CreateDestinationParams, HostAddress, TransferDefaultsInput, UserDataInput } from '../api/inputSchemas';
 import { describeIssue } from '../api/issues';
 import type { Row } from '../model/engine/protocol';
 import { parsePairs, parseRate } from '../model/inputs';

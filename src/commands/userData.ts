@@ -3,7 +3,7 @@
  * which sends only the key touched and says whether the change landed, was refused, or is unknown.
  */
 import * as vscode from 'vscode';
-import { UserDataKey, UserDataValue } from '../api/schemas';
+import { UserDataKey, UserDataValue } from '../api/inputSchemas';
 import type { DestinationMirror } from '../model/mirror';
 import type { EditOutcome } from '../model/userDataEdit';
 import { describeOutcome } from '../views/editWords';

@@ -8,7 +8,8 @@
 import type * as z from 'zod';
 import type { JetStreamClient } from '../api/client';
 import { JetStreamError } from '../api/errors';
-import { Connection, Destination, issueText, ServerInfo, type Id } from '../api/schemas';
+import { Connection, Destination, ServerInfo, type Id } from '../api/schemas';
+import { issueText } from '../api/issues';
 
 export interface FieldMismatch {
   field: string;

@@ -4,7 +4,7 @@
  * schema generated from it at build time) and what the client sends can never disagree.
  */
 import * as z from 'zod';
-import { CreateDestinationParams, UserDataKey, UserDataValue, checkCreateParams } from '../api/schemas';
+import { CreateDestinationParams, UserDataKey, UserDataValue, checkCreateParams } from '../api/inputSchemas';
 import { DEFAULT_DESTINATION_PORT } from './rows';
 
 /** userData as the file says it: a text value sets the key, null removes it; keys not named are left alone. */

@@ -3,7 +3,8 @@
  * it (bounded, redacted), the fields that do not fit the Destination structure, and the last data seen
  * marked as deleted or unreachable, never a blank page.
  */
-import { Destination, issueText, type ListedDestination } from '../api/schemas';
+import { Destination, type ListedDestination } from '../api/schemas';
+import { issueText } from '../api/issues';
 import { bounded, DEFAULT_LIMITS } from './bounded';
 import { destinationStatus, type DestinationStatus } from './status';
 import type { HistorySeries } from './history';

@@ -5,7 +5,8 @@
  * and keys the file does not name are left alone. With `prune`, destinations the file does not list are
  * deleted. Export writes a file from what a server has, which plans to no change against that server.
  */
-import { lanesOf, type CreateDestinationParams, type Destination, type Id, type TextUserData } from '../api/schemas';
+import { lanesOf, type Destination, type Id, type TextUserData } from '../api/schemas';
+import { type CreateDestinationParams } from '../api/inputSchemas';
 import { identity, type DesiredDestination, type DestinationsFile } from './destinationsFile';
 import { recreateParams, type LostPart } from './recreate';
 import { DEFAULT_DESTINATION_PORT } from './rows';

@@ -3,7 +3,8 @@
  * the new one a new id. What the Destination structure does not say enough about is named, so Undo
  * can tell the user what it could not restore.
  */
-import { lanesOf, TransferDefaultsInput, type CreateDestinationParams, type Destination, type TextUserData } from '../api/schemas';
+import { lanesOf, type Destination, type TextUserData } from '../api/schemas';
+import { TransferDefaultsInput, type CreateDestinationParams } from '../api/inputSchemas';
 
 export type LostPart = { part: 'relay' } | { part: 'lanes' } | { part: 'userData'; keys: string[] };
 

@@ -6,7 +6,7 @@
  */
 import { findNodeAtLocation, getNodeValue, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { issueText } from '../api/schemas';
+import { issueText } from '../api/issues';
 import { DestinationsFile, identity } from '../model/destinationsFile';
 import type { DestinationMirror } from '../model/mirror';
 import { describeRow, statusWord } from '../model/rowText';

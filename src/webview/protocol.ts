@@ -4,7 +4,7 @@
  * obeyed; messages to the page come from the extension itself and are typed only.
  */
 import * as z from 'zod';
-import { UserDataKey, UserDataValue } from '../api/schemas';
+import { UserDataKey, UserDataValue } from '../api/inputSchemas';
 import type { DetailsMessage } from '../model/details';
 
 export type { DetailsSnapshot as SnapshotMessage, FieldProblem, Liveness } from '../model/details';

@@ -4,7 +4,7 @@
  * Rows are patched in place, so an edit in progress keeps its text and focus through live updates,
  * and what is typed is saved in the page state, so it also survives the page being reloaded.
  */
-import { MAX_USER_DATA_VALUE } from '../api/schemas';
+import { MAX_USER_DATA_VALUE } from '../api/inputSchemas';
 import { valueText } from '../model/bounded';
 import { h, setAttr, setText } from './dom';
 import type { Channel } from './messages';

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as z from 'zod';
 import { describeIssue } from '../../src/api/issues';
-import { CreateDestinationParams, Destination, Id, PriorityLanes, TransferDefaultsInput, UserDataInput } from '../../src/api/schemas';
+import { Destination, Id, PriorityLanes } from '../../src/api/schemas';
+import { CreateDestinationParams, TransferDefaultsInput, UserDataInput } from '../../src/api/inputSchemas';
 
 /** Every problem of a value, each as the user reads it. */
 function words(schema: z.ZodType, value: unknown): string[] {

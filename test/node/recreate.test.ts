@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CreateDestinationParams, Destination } from '../../src/api/schemas';
+import { Destination } from '../../src/api/schemas';
+import { CreateDestinationParams } from '../../src/api/inputSchemas';
 import { recreateParams } from '../../src/model/recreate';
 import { record } from '../fixtures/records';
 

@@ -3,16 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeIssue } from '../../src/api/issues';
 import { protocolError } from '../../src/api/errors';
-import {
-  CreateDestinationParams,
-  DESTINATION_FIELDS,
-  Destination,
-  HostAddress,
-  lanesOf,
-  ServerInfo,
-  TRANSFER_DEFAULTS_FIELDS,
-  UserDataInput,
-} from '../../src/api/schemas';
+import { DESTINATION_FIELDS, Destination, lanesOf, ServerInfo, TRANSFER_DEFAULTS_FIELDS } from '../../src/api/schemas';
+import { CreateDestinationParams, HostAddress, UserDataInput } from '../../src/api/inputSchemas';
 
 /** The field names of shared/spec/destination-structure.txt, in its order. */
 const REFERENCE_FIELDS = [

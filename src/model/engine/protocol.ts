@@ -6,7 +6,8 @@
  * whose panels are visible. Whole records are asked for when they are needed.
  */
 import type { JetStreamErrorCode } from '../../api/errors';
-import type { CreateDestinationParams, Id, TextUserData } from '../../api/schemas';
+import type { Id, TextUserData } from '../../api/schemas';
+import type { CreateDestinationParams } from '../../api/inputSchemas';
 import type { CompatReport } from '../compat';
 import type { DestinationsFile } from '../destinationsFile';
 import type { DetailsMessage } from '../details';
