@@ -3,15 +3,14 @@
  * the engine. Node objects are kept per id so VS Code keeps expansion and selection across refreshes;
  * status lives in icons and descriptions, never in ids. A snapshot repaints only the rows whose shown
  * text changed; a server's row (which repaints its whole list) only when its own words or its order
- * change; and the row the pointer rests on keeps its tooltip while only its numbers move.
+ * change; and the row the pointer rests on keeps its tooltip while only its numbers move: that is
+ * `treeChanges.ts`, which this provider tells what it painted.
  */
 import * as vscode from 'vscode';
 import { arrange, formatFilter, isFiltered, matches, NO_FILTER, type DestinationFilter, type SortOrder } from '../model/filter';
 import type { Row } from '../model/engine/protocol';
-import type { MirrorChange, DestinationMirror, ServerView } from '../model/mirror';
-import { ServerOrder } from '../model/order';
+import type { DestinationMirror } from '../model/mirror';
 import { profileNotices, type ProfileNotice } from '../model/profiles';
-import { describeRow } from '../model/rowText';
 import {
   destinationItem,
   destinationTooltip,
@@ -21,9 +20,8 @@ import {
   problemItem,
   serverItem,
   userDataItem,
-  type ServerCounts,
 } from './treeItems';
-import { hashRow, type ServerPaint } from './treePaint';
+import { TreeChanges } from './treeChanges';
 import { HoverHold } from './hoverHold';
 import { idOfNode, NodeCache, type DestinationNode, type Node, type ServerNode, type UserDataNode } from './treeNodes';
 
@@ -35,12 +33,11 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   private readonly emitter = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly nodes = new NodeCache();
-  private readonly orders = new Map<string, ServerOrder>();
-  private readonly painted = new Map<string, ServerPaint>();
   private readonly expanded = new Set<string>();
   private filter: DestinationFilter = NO_FILTER;
   private sortOrder: SortOrder = 'address';
   private readonly hover = new HoverHold<Node>((nodes) => this.fire(nodes));
+  private readonly changes: TreeChanges;
   private readonly subscriptions: { dispose(): void }[] = [];
   /** Counts change events fired, for tests and benchmarks. */
   eventsFired = 0;
@@ -59,10 +56,17 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   ) {
     this.moreNotices = options.moreNotices ?? (() => []);
     this.onFirstChildren = options.onFirstChildren;
+    this.changes = new TreeChanges({
+      mirror,
+      nodes: this.nodes,
+      hover: this.hover,
+      view: () => ({ filter: this.filter, sortOrder: this.sortOrder }),
+      fire: (nodes) => this.fire(nodes),
+    });
     this.subscriptions.push(
-      mirror.onDidChange((c) => this.onChange(c)),
+      mirror.onDidChange((c) => this.changes.onChange(c)),
       mirror.onDidChangeServers(() => {
-        this.forgetServers();
+        this.changes.forgetServers();
         this.fire(undefined);
       }),
     );
@@ -71,8 +75,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
   setView(filter: DestinationFilter, sortOrder: SortOrder): void {
     this.filter = filter;
     this.sortOrder = sortOrder;
-    for (const o of this.orders.values()) o.invalidate();
-    this.painted.clear();
+    this.changes.viewChanged();
     this.fire(undefined);
   }
 
@@ -91,7 +94,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
 
   /** A manual Refresh sorts afresh, even a live sort that sorted a moment ago. */
   resort(server?: string): void {
-    for (const [name, o] of this.orders) if (!server || name === server) o.invalidate();
+    this.changes.resort(server);
   }
 
   /** Rows the filter shows, of all destinations, over every server. */
@@ -100,7 +103,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
     let total = 0;
     for (const v of this.mirror.servers()) {
       total += v.rows.size;
-      shown += this.currentOrder(v).length;
+      shown += this.changes.currentOrder(v).length;
     }
     return { shown, total };
   }
@@ -124,20 +127,6 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
 
   private node<T extends Node>(n: T): T {
     return this.nodes.get(n);
-  }
-
-  private orderOf(server: string): ServerOrder {
-    let o = this.orders.get(server);
-    if (!o) this.orders.set(server, (o = new ServerOrder()));
-    return o;
-  }
-
-  /** A server's rows as shown, arranged now if the view changed since: counts asked for right after a new filter
-   *  (the view's message, the filter and server rows) must not be those of the old one. */
-  private currentOrder(view: ServerView): string[] {
-    const order = this.orderOf(view.profile.name);
-    order.update(view.rows, this.filter, this.sortOrder, { listChanged: false, changed: [] }, Date.now());
-    return order.current();
   }
 
   getChildren(element?: Node): Node[] {
@@ -169,7 +158,7 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
       ...this.moreNotices(server),
     ];
     for (const notice of notices) children.push(this.node({ kind: 'notice', server, notice }));
-    const keys = this.currentOrder(view);
+    const keys = this.changes.currentOrder(view);
     for (const key of keys) children.push(this.destinationNode(server, key));
     if (!keys.length && !view.error) {
       const text =
@@ -203,14 +192,14 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
       case 'server': {
         const view = this.mirror.server(element.server);
         if (!view) return new vscode.TreeItem(element.server);
-        const item = serverItem(element, view, this.countsOf(view));
-        this.paintOf(element.server).row = `${item.description}\n${(item.iconPath as vscode.ThemeIcon).id}`;
+        const item = serverItem(element, view, this.changes.countsOf(view));
+        this.changes.paintedServer(element.server, item);
         return item;
       }
       case 'destination': {
         const row = this.mirror.row(element.server, element.destinationId);
         const item = destinationItem(element, row, this.expanded.has(idOfNode(element)));
-        if (row) this.paintOf(element.server).rows.set(row.key, { status: row.status, hash: hashRow(row, String(item.description)) });
+        if (row) this.changes.paintedRow(element.server, row, item);
         return item;
       }
       case 'userData': {
@@ -249,58 +238,6 @@ export class DestinationsTreeProvider implements vscode.TreeDataProvider<Node>, 
       // No tooltip rather than an error: the row itself still says what it is.
     }
     return item;
-  }
-
-  private countsOf(view: ServerView): ServerCounts {
-    const filtered = isFiltered(this.filter);
-    return { shown: filtered ? this.currentOrder(view).length : view.rows.size, filtered, errors: view.errors };
-  }
-
-  private paintOf(server: string): ServerPaint {
-    let p = this.painted.get(server);
-    if (!p) this.painted.set(server, (p = { row: '', rows: new Map() }));
-    return p;
-  }
-
-  private onChange(change: MirrorChange): void {
-    const view = this.mirror.server(change.server);
-    if (!view) return;
-    const server = this.serverNode(change.server);
-    if (change.listChanged) this.forgetGone(change.server, view);
-    const reordered = this.orderOf(change.server).update(view.rows, this.filter, this.sortOrder, change, Date.now());
-    const paint = this.paintOf(change.server);
-    const before = paint.row;
-    this.getTreeItem(server); // updates paint.row: what the server's row would show now
-    if (reordered || before !== paint.row || change.listChanged) {
-      // Rows come, go or move, or the server's own words changed: its row repaints with its list.
-      this.fire(isFiltered(this.filter) ? [server, this.node({ kind: 'filter' })] : server);
-      return;
-    }
-    const order = this.orderOf(change.server);
-    const repaint: Node[] = [];
-    for (const key of change.changed) {
-      const row = view.rows.get(key);
-      if (!row || !order.has(key)) continue;
-      const was = paint.rows.get(key);
-      if (was && was.status === row.status && was.hash === hashRow(row, describeRow(row, vscode.l10n))) continue;
-      const node = this.destinationNode(change.server, key);
-      // The row under the pointer keeps its tooltip while only its numbers move; a new status shows at once.
-      if (!(was?.status === row.status && this.hover.defer(idOfNode(node), node))) repaint.push(node);
-    }
-    if (repaint.length) this.fire(repaint);
-  }
-
-  /** Forgets what was painted of destinations that are gone, with their nodes. */
-  private forgetGone(server: string, view: ServerView): void {
-    const paint = this.painted.get(server);
-    for (const key of this.nodes.forgetGone(server, view.rows)) paint?.rows.delete(key);
-  }
-
-  private forgetServers(): void {
-    const names = new Set(this.mirror.servers().map((v) => v.profile.name));
-    for (const name of [...this.orders.keys()]) if (!names.has(name)) this.orders.delete(name);
-    for (const name of [...this.painted.keys()]) if (!names.has(name)) this.painted.delete(name);
-    this.nodes.keepServers(names);
   }
 
   /** All of a server's rows in the tree's sort order (not filtered): what pickers list. */
