@@ -22,6 +22,7 @@ import { DestinationMirror } from './model/mirror';
 import { PollingGate } from './model/pollingGate';
 import { ServerSecrets } from './secrets';
 import { affectsPolling, affectsProfiles, autoRefresh, readProfiles, refreshIntervalMs, requestTimeoutMs } from './settings';
+import { DestinationAlerts } from './views/alerts';
 import { DetailsPanels } from './views/detailsPanel';
 import { ReportDocuments } from './views/reportDocument';
 import { ServerStatusBar } from './views/statusBar';
@@ -37,6 +38,8 @@ export interface JetStreamApi {
   readonly tree: DestinationsTreeProvider;
   readonly treeView: vscode.TreeView<Node>;
   readonly panels: DetailsPanels;
+  /** Alerts in force and their status bar item. */
+  readonly alerts: DestinationAlerts;
   /** Where the extension's log files go (the JetStream output channel among them). */
   readonly logUri: vscode.Uri;
   /** How long activation took as a user sees it: from activate() to the tree's first rows, in ms. */
@@ -118,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
   polling();
 
   const targets = { mirror, tree, treeView, panels };
+  const alerts = new DestinationAlerts({ mirror, tree, treeView, log, gate });
   context.subscriptions.push(
     log,
     mirror,
@@ -129,6 +133,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     reports,
     panels,
     new ServerStatusBar(mirror),
+    alerts,
     gate.onDidChange(polling),
     treeView.onDidChangeVisibility((e) => gate.set({ treeVisible: e.visible })),
     treeView.onDidExpandElement((e) => tree.setExpanded(e.element, true)),
@@ -170,6 +175,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     tree,
     treeView,
     panels,
+    alerts,
     logUri: context.logUri,
     activation,
     signIn: (server, secret) => signIn({ mirror, secrets, log }, server, secret),
