@@ -5,55 +5,15 @@
  * A failed refresh keeps the last good snapshot (marked as such) so nothing flickers to empty while a
  * server is briefly unreachable.
  */
-import { performance } from 'node:perf_hooks';
 import type { JetStreamClient } from '../api/client';
 import { JetStreamError } from '../api/errors';
 import { destinationKey, fullDestination, type DestinationList } from '../api/destinationList';
-import type { Redact } from '../api/redact';
-import type { Destination, ListedDestination, ServerInfo, UserData } from '../api/schemas';
+import type { Destination, ListedDestination, UserData } from '../api/schemas';
 import { ConfirmedEdits } from './confirmedEdits';
 import { Emitter, type Disposable } from './events';
 import { ServerHistory, type HistorySeries } from './history';
 import type { InvalidProfile, ServerProfile } from './profiles';
-
-export type ServerPhase = 'loading' | 'ok' | 'error';
-
-export interface ServerState {
-  readonly profile: ServerProfile;
-  phase: ServerPhase;
-  info?: ServerInfo | undefined;
-  /** The last good snapshot, by destination key (its id as text), in the server's order. */
-  destinations: Map<string, ListedDestination>;
-  /** Set while the last refresh failed; cleared by the next success. */
-  error?: JetStreamError | undefined;
-  /**
-   * Set when the server refused the password or token (or there is none to send): nothing is sent to
-   * it again until the user signs in, the secret changes or the profile is edited. PAM locks an OS
-   * account after a few refused attempts.
-   */
-  credentialsRefused: boolean;
-  /**
-   * The profile asks for the superuser view and the server refused it: the user's own destinations
-   * are shown instead, and the row says so.
-   */
-  superuserRefused: boolean;
-  /** The server's clock of the last good snapshot (µs): staleness of a destination is measured against it. */
-  serverTime: number | null;
-  /** In the last snapshot: records left out because they repeated an earlier id, and records that did not fit. */
-  duplicates: number;
-  anomalies: number;
-  consecutiveFailures: number;
-  /** Removes the profile's secrets from text the server sent, before it is shown or logged. */
-  redact: Redact;
-  /** How long the last successful refresh took, in ms of wall time. */
-  lastRefreshMs: number;
-  /**
-   * CPU time of this process during the last successful refresh, in ms: the scheduler stretches the
-   * interval by it. Waiting on a slow network costs no CPU, so it does not stretch anything.
-   */
-  lastRefreshCpuMs: number;
-  lastSuccessAt?: number | undefined;
-}
+import { asJetStreamError, emptyState, threadCpuMs, type RefreshLog, type ServerState } from './serverState';
 
 export interface StoreChange {
   server: string;
@@ -76,7 +36,7 @@ export interface StoreOptions {
   /** How long one request may take; passed with every call, so a change needs no new client. */
   timeoutMs?: number;
   /** Where refreshes are reported: a failure as a warning when it is new, everything else as debug. */
-  log?: (level: 'debug' | 'warn' | 'error', message: string) => void;
+  log?: RefreshLog;
 }
 
 export class DestinationStore implements Disposable {
@@ -331,51 +291,4 @@ export class DestinationStore implements Disposable {
     this.changeEmitter.dispose();
     this.profilesEmitter.dispose();
   }
-}
-
-function emptyState(profile: ServerProfile): ServerState {
-  return {
-    profile,
-    phase: 'loading',
-    destinations: new Map(),
-    serverTime: null,
-    credentialsRefused: false,
-    superuserRefused: false,
-    duplicates: 0,
-    anomalies: 0,
-    redact: (text) => text,
-    consecutiveFailures: 0,
-    lastRefreshMs: 0,
-    lastRefreshCpuMs: 0,
-  };
-}
-
-/**
- * Any failure as the error the tree shows. A JetStreamError is the server's or the network's; anything
- * else is a bug in this extension: logged with its stack and shown as such, never as a server error.
- */
-export function asJetStreamError(e: unknown, server: string, log?: StoreOptions['log']): JetStreamError {
-  if (e instanceof JetStreamError) return e;
-  const err = e instanceof Error ? e : new Error(String(e));
-  log?.('error', `internal error while refreshing '${server}': ${err.stack ?? err.message}`);
-  return new JetStreamError(
-    'Internal',
-    `An internal error of this extension stopped the refresh of server '${server}': ${err.message}. See the JetStream log.`,
-    {
-      server,
-    },
-  );
-}
-
-/**
- * CPU time of this thread in ms: what a refresh costs the thread it runs on. Node 23.9 measures it
- * per thread; before, the event loop's busy time stands in (waiting on the network is idle time).
- */
-export function threadCpuMs(): number {
-  const perThread = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
-  if (perThread) {
-    const u = perThread.call(process);
-    return (u.user + u.system) / 1000;
-  }
-  return performance.eventLoopUtilization().active;
 }

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Engine, NUMERIC_BUDGET } from '../../src/model/engine/engine';
+import { Engine } from '../../src/model/engine/engine';
+import { NUMERIC_BUDGET } from '../../src/model/engine/painter';
 import type { Delta, FromEngine, Row } from '../../src/model/engine/protocol';
 import { sameRow, toRow } from '../../src/model/rows';
 import { startSimulator, type Simulator } from '../../sim/server';

@@ -1,12 +1,7 @@
 /**
  * The engine: everything that grows with a server's size, run on the worker thread. It owns the store
- * (clients, fetch, parse, check, diff, history) and the refresh scheduler, and after each snapshot
- * posts only what changed for the main thread to paint.
- *
- * Rows whose only change is a moving number (rate, queue) are sent at most NUMERIC_BUDGET per snapshot,
- * the longest-waiting first: a server where half of 10,000 rates move every second must not cost
- * 5,000 row repaints a second. Everything else a row shows (status, error, label, userData) is sent
- * in the snapshot that saw it.
+ * (clients, fetch, parse, check, diff, history) and the refresh scheduler, runs what the main thread
+ * asks for, and after each snapshot has the painter (`painter.ts`) post only what changed.
  */
 import { fullDestination } from '../../api/destinationList';
 import { JetStreamError } from '../../api/errors';
@@ -18,18 +13,14 @@ import { DetailsSource } from '../details';
 import type { Secret, ServerProfile } from '../profiles';
 import { exportFile, plan } from '../plan';
 import { recreateParams } from '../recreate';
-import { onlyNumbersDiffer, rowEffect, sameRow, toRow, destinationError } from '../rows';
+import { toRow, destinationError } from '../rows';
 import { RefreshScheduler } from '../scheduler';
-import { destinationStatus } from '../status';
-import { DestinationStore, threadCpuMs, type ServerState, type StoreChange } from '../store';
+import { threadCpuMs } from '../serverState';
+import { DestinationStore } from '../store';
 import { editUserData } from '../userDataEdit';
 import { deleteConfirmed } from '../deletes';
-import type { Delta, FromEngine, Operation, OperationResults, Row, ServerSummary, ToEngine, TooltipFields, WireError } from './protocol';
-
-/** Rows a snapshot may repaint for a moving number alone. */
-export const NUMERIC_BUDGET = 200;
-/** Rows in one message: a large first list arrives in parts, so the main thread never blocks long. */
-export const ROWS_PER_MESSAGE = 5000;
+import { Painter, wireError } from './painter';
+import type { FromEngine, Operation, OperationResults, ToEngine, TooltipFields } from './protocol';
 
 export interface EngineHost {
   post(message: FromEngine): void;
@@ -37,34 +28,10 @@ export interface EngineHost {
   secret(server: string): Promise<Secret | undefined>;
 }
 
-export function wireError(e: unknown): WireError {
-  if (e instanceof JetStreamError) {
-    return {
-      code: e.code,
-      message: e.message,
-      serverMessage: e.details.serverMessage,
-      credential: e.details.credential,
-      status: e.details.status,
-      exitCode: e.details.exitCode,
-    };
-  }
-  return { code: 'Internal', message: `An internal error of this extension: ${e instanceof Error ? e.message : String(e)}` };
-}
-
-interface Painted {
-  /** The row as the main thread has it. */
-  rows: Map<string, Row>;
-  /** Keys whose numbers moved since they were sent, in the order they started waiting. */
-  waiting: Set<string>;
-  summary: string;
-  /** The next delta carries the whole list (a new profile, a restarted engine). */
-  complete: boolean;
-}
-
 export class Engine {
   readonly store: DestinationStore;
   readonly scheduler: RefreshScheduler;
-  private readonly painted = new Map<string, Painted>();
+  private readonly painter: Painter;
   private watched = new Map<string, DetailsSource>();
   /** userData edits in flight per destination, to confirm by a read when two overlap. */
   private readonly editing = new Map<string, { running: number; overlapped: boolean }>();
@@ -74,8 +41,14 @@ export class Engine {
       log: (level, message) => host.post({ type: 'log', level, message }),
     });
     this.scheduler = new RefreshScheduler(this.store, { intervalMs: 1000 });
-    this.store.onDidChange((c) => this.publish(c.server, c));
-    this.scheduler.onDidChangeInterval((server) => this.publish(server));
+    this.painter = new Painter({
+      store: this.store,
+      scheduler: this.scheduler,
+      watched: () => this.watched.values(),
+      post: (message) => host.post(message),
+    });
+    this.store.onDidChange((c) => this.painter.publish(c.server, c));
+    this.scheduler.onDidChangeInterval((server) => this.painter.publish(server));
   }
 
   handle(m: ToEngine): void {
@@ -110,14 +83,14 @@ export class Engine {
     this.store.setProfiles(profiles);
     for (const state of this.store.servers()) {
       const name = state.profile.name;
-      this.publish(name);
+      this.painter.publish(name);
       if (before.get(name) === state) continue;
       // A new or edited profile starts from an empty list on the main thread too, and is asked for its
       // destinations once even while polling is off: the user has just configured it.
-      this.painted.delete(name);
+      this.painter.forget(name);
       void this.scheduler.refreshNow(name);
     }
-    for (const name of this.painted.keys()) if (!this.store.server(name)) this.painted.delete(name);
+    this.painter.forgetRemoved();
   }
 
   private watch(watched: { server: string; key: string }[]): void {
@@ -132,120 +105,7 @@ export class Engine {
     }
     this.watched = next;
     // A panel that just showed gets its destination now, not a second later.
-    for (const w of watched) this.publish(w.server);
-  }
-
-  private paintedOf(server: string): Painted {
-    let p = this.painted.get(server);
-    if (!p) this.painted.set(server, (p = { rows: new Map(), waiting: new Set(), summary: '', complete: true }));
-    return p;
-  }
-
-  /** Posts what changed for one server since the main thread last heard of it. */
-  private publish(server: string, change?: StoreChange): void {
-    const state = this.store.server(server);
-    if (!state) return;
-    const p = this.paintedOf(server);
-    const summary = this.summaryOf(state);
-    const summaryText = JSON.stringify(summary);
-    const complete = p.complete && state.phase !== 'loading';
-    const upserts: Row[] = [];
-    const removed: string[] = [];
-    if (complete) {
-      p.rows.clear();
-      p.waiting.clear();
-    }
-    if (change || complete) this.diff(state, p, change, upserts, removed);
-    const details: NonNullable<Delta['details']> = [];
-    for (const w of this.watched.values()) {
-      const message = w.server === server ? w.message() : undefined;
-      if (message) details.push({ key: w.destinationKey, message });
-    }
-    if (!complete && summaryText === p.summary && !upserts.length && !removed.length && !details.length) return;
-    p.summary = summaryText;
-    if (complete) p.complete = false;
-    const first: Delta = { type: 'delta', server, summary, upserts: upserts.slice(0, ROWS_PER_MESSAGE), removed, complete, details };
-    if (upserts.length <= ROWS_PER_MESSAGE) return this.host.post(first);
-    this.host.post({ ...first, continues: true });
-    for (let i = ROWS_PER_MESSAGE; i < upserts.length; i += ROWS_PER_MESSAGE) {
-      const last = i + ROWS_PER_MESSAGE >= upserts.length;
-      this.host.post({
-        type: 'delta',
-        server,
-        upserts: upserts.slice(i, i + ROWS_PER_MESSAGE),
-        removed: [],
-        complete: false,
-        continues: !last,
-      });
-    }
-  }
-
-  private diff(state: ServerState, p: Painted, change: StoreChange | undefined, upserts: Row[], removed: string[]): void {
-    const changed = new Set(change?.changed);
-    const { serverTime, redact } = state;
-    for (const [key, d] of state.destinations) {
-      const before = p.rows.get(key);
-      // Unchanged records can only turn stale, and most changed ones only moved numbers: a cheap status
-      // check spares building their rows.
-      if (before && destinationStatus(d, serverTime) === before.status) {
-        if (!changed.has(key)) continue;
-        const fields = change?.moved?.get(key);
-        const effect = fields ? rowEffect(fields) : 'text';
-        if (effect === 'none') continue;
-        if (effect === 'numbers') {
-          p.waiting.add(key);
-          continue;
-        }
-      }
-      const row = toRow(d, serverTime, redact);
-      if (before && sameRow(row, before)) continue;
-      if (before && onlyNumbersDiffer(row, before)) {
-        p.waiting.add(key);
-        continue;
-      }
-      upserts.push(row);
-      p.rows.set(key, row);
-      p.waiting.delete(key);
-    }
-    if (p.rows.size !== state.destinations.size || change?.listChanged) {
-      for (const key of p.rows.keys()) {
-        if (state.destinations.has(key)) continue;
-        removed.push(key);
-        p.rows.delete(key);
-        p.waiting.delete(key);
-      }
-    }
-    let budget = NUMERIC_BUDGET;
-    for (const key of p.waiting) {
-      if (budget-- <= 0) break;
-      p.waiting.delete(key);
-      const d = state.destinations.get(key);
-      if (!d) continue;
-      const row = toRow(d, serverTime, redact);
-      upserts.push(row);
-      p.rows.set(key, row);
-    }
-  }
-
-  private summaryOf(state: ServerState): ServerSummary {
-    const name = state.profile.name;
-    const info = state.info;
-    return {
-      phase: state.phase,
-      version: typeof info?.version === 'string' ? info.version.slice(0, 100) : undefined,
-      apiVersion: info?.apiVersion,
-      serverName: info?.serverName ? state.redact(info.serverName.slice(0, 200)) : undefined,
-      serverId: info?.serverId === undefined ? undefined : String(info.serverId).slice(0, 200),
-      error: state.error ? wireError(state.error) : undefined,
-      credentialsRefused: state.credentialsRefused,
-      superuserRefused: state.superuserRefused,
-      count: state.destinations.size,
-      anomalies: state.anomalies,
-      duplicates: state.duplicates,
-      lastRefreshMs: state.lastRefreshMs,
-      intervalMs: this.scheduler.effectiveIntervalMs(name),
-      nextTryAt: this.scheduler.nextTryAt(name),
-    };
+    for (const w of watched) this.painter.publish(w.server);
   }
 
   /** Every destination of a server as a full structure, from a list read now: a plan must not rest on an old one. */
