@@ -4,7 +4,7 @@
  * one when it opens a client.
  */
 import * as vscode from 'vscode';
-import type { Secret, ServerProfile } from './model/profiles';
+import { portOf, type Secret, type ServerProfile } from './model/profiles';
 
 const KEY_PREFIX = 'jetstream.server.';
 
@@ -23,7 +23,7 @@ export class ServerSecrets {
    * edited to point elsewhere, or one of the same name pointing elsewhere, never gets it.
    */
   private key(profile: ServerProfile): string {
-    const where = profile.transport === 'http' ? (profile.url ?? '') : `${profile.host}:${profile.port ?? 8886}`;
+    const where = profile.transport === 'http' ? (profile.url ?? '') : `${profile.host}:${portOf(profile)}`;
     return `${KEY_PREFIX}${JSON.stringify([profile.name, profile.transport, where, profile.user ?? ''])}`;
   }
 

@@ -10,6 +10,7 @@ import { describeIssue } from '../api/issues';
 import type { Row } from '../model/engine/protocol';
 import { parsePairs, parseRate } from '../model/inputs';
 import type { DestinationMirror } from '../model/mirror';
+import { DEFAULT_DESTINATION_PORT } from '../model/rows';
 import { MultiStepInput, type Step } from '../views/multiStepInput';
 import { copyConsoleCommands } from './consoleCommands';
 import { serverOf, type Targets } from './targets';
@@ -63,7 +64,7 @@ async function askCreateParams(server: string): Promise<CreateDestinationParams 
         step: 2,
         totalSteps: total(),
         prompt: vscode.l10n.t('UDP receiver port (1-65535)'),
-        value: String(p.destinationPort ?? 8886),
+        value: String(p.destinationPort ?? DEFAULT_DESTINATION_PORT),
         validate: (t) =>
           /^\d+$/.test(t.trim()) && +t >= 1 && +t <= 65535 ? undefined : { error: vscode.l10n.t('Enter a port from 1 to 65535.') },
       });

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { parseHostPort } from '../model/inputs';
 import type { DestinationMirror } from '../model/mirror';
-import { ServerProfile, type Secret } from '../model/profiles';
+import { DEFAULT_API_PORT, portOf, ServerProfile, type Secret } from '../model/profiles';
 import { MultiStepInput, type Step } from '../views/multiStepInput';
 
 type Draft = Partial<ServerProfile> & { transport: ServerProfile['transport'] };
@@ -87,13 +87,13 @@ export async function askProfile(d: { mirror: DestinationMirror }, existing?: Se
         step: 3,
         totalSteps: total(),
         prompt: vscode.l10n.t('Host and API control port, e.g. jetstream.example.com:8886'),
-        value: draft.host ? `${draft.host}:${draft.port ?? 8886}` : 'localhost:8886',
+        value: draft.host ? `${draft.host}:${portOf(draft)}` : `localhost:${DEFAULT_API_PORT}`,
         validate: (v) => {
-          const r = parseHostPort(v, 8886, vscode.l10n);
+          const r = parseHostPort(v, DEFAULT_API_PORT, vscode.l10n);
           return 'error' in r ? r : { understood: vscode.l10n.t('Understood: {0}', r.understood) };
         },
       });
-      const r = parseHostPort(text, 8886, vscode.l10n);
+      const r = parseHostPort(text, DEFAULT_API_PORT, vscode.l10n);
       if ('value' in r) Object.assign(draft, r.value);
     }
     return user;

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { Row } from '../model/engine/protocol';
 import type { DestinationMirror, ServerView } from '../model/mirror';
+import { portOf } from '../model/profiles';
 import { STATUS_ICONS, statusWord } from '../model/rowText';
 import type { DetailsPanels, PanelTarget } from '../views/detailsPanel';
 import type { DestinationsTreeProvider } from '../views/tree';
@@ -84,7 +85,7 @@ export async function pickServer(t: Targets): Promise<string | undefined> {
   const pick = await vscode.window.showQuickPick(
     servers.map((v) => ({
       label: v.profile.name,
-      description: v.profile.transport === 'http' ? (v.profile.url ?? '') : `${v.profile.host}:${v.profile.port ?? 8886}`,
+      description: v.profile.transport === 'http' ? (v.profile.url ?? '') : `${v.profile.host}:${portOf(v.profile)}`,
       detail: serverDetail(v),
     })),
     { title: vscode.l10n.t('Choose a server'), placeHolder: vscode.l10n.t('Server') },

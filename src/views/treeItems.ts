@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Row, TooltipFields, UserDataEntry } from '../model/engine/protocol';
 import { formatCount, formatRate, formatTimestamp, truncate } from '../model/format';
 import type { ServerView } from '../model/mirror';
-import { sendsCredentialsInClear, type InvalidProfile, type ProfileNotice } from '../model/profiles';
+import { portOf, sendsCredentialsInClear, type InvalidProfile, type ProfileNotice } from '../model/profiles';
 import { MAX_ROW_TEXT } from '../model/rows';
 import { describeRow, destinationCount, errorCount, serverProblem, STATUS_ICONS, statusWord, type Fix } from '../model/rowText';
 import type { DestinationStatus } from '../model/status';
@@ -91,7 +91,7 @@ export function serverItem(node: ServerNode, view: ServerView, counts: ServerCou
   const p = view.profile;
   const md = markdown(node.server);
   const how = { cli: vscode.l10n.t('console API'), python: vscode.l10n.t('Python library'), http: '' }[p.transport];
-  line(md, vscode.l10n.t('Where'), p.transport === 'http' ? (p.url ?? '') : `${p.host}:${p.port ?? 8886} (${how})`);
+  line(md, vscode.l10n.t('Where'), p.transport === 'http' ? (p.url ?? '') : `${p.host}:${portOf(p)} (${how})`);
   line(
     md,
     vscode.l10n.t('User'),
