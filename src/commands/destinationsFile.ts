@@ -9,6 +9,7 @@ import { idKey } from '../api/schemas';
 import type { Plan, PlanStep } from '../model/plan';
 import { planMarkdown } from '../model/planText';
 import { isDestinationsFile, readDestinationsFile } from '../views/destinationsFiles';
+import { describeOutcome } from '../views/editWords';
 import type { ReportDocuments } from '../views/reportDocument';
 import { serverOf, type Targets } from './targets';
 
@@ -117,8 +118,10 @@ async function run(d: DestinationsFileDeps, server: string, s: PlanStep): Promis
       for (const [k, v] of Object.entries(s.set)) expect[k] = v.now ?? null;
       for (const [k, v] of Object.entries(s.remove)) expect[k] = v;
       const set = Object.fromEntries(Object.entries(s.set).map(([k, v]) => [k, v.wanted]));
-      const outcome = await d.mirror.request({ op: 'editUserData', server, key: idKey(s.id), set, remove: Object.keys(s.remove), expect });
+      const outcome = await d.mirror.editUserData(server, idKey(s.id), { set, remove: Object.keys(s.remove), expect });
       if (outcome.result === 'conflict') throw new Error(vscode.l10n.t('someone changed its userData since the plan; nothing was sent'));
+      // What landed is said too: the view shows it already.
+      if (outcome.result === 'partial') throw new Error(describeOutcome(outcome, s.label).shown);
       if (outcome.result !== 'landed') throw new Error(outcome.error.message);
     }
   }

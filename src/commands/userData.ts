@@ -18,7 +18,10 @@ export interface UserDataDeps extends Targets {
   readonly undo: UndoLast;
 }
 
-/** Sets one key; what the user is told about it, and a Retry that never overwrites a colleague's newer value. */
+/**
+ * Sets one key and logs what happened. `before`, for a Retry or an add: the value the user saw when the
+ * edit began (null: absent), so a colleague's newer value is never overwritten.
+ */
 export async function setUserData(
   d: { mirror: DestinationMirror; log: vscode.LogOutputChannel },
   server: string,
@@ -27,32 +30,28 @@ export async function setUserData(
   value: string,
   before?: string | null,
 ): Promise<EditOutcome> {
-  const outcome = await d.mirror
-    .request({ op: 'editUserData', server, key, set: { [entry]: value }, expect: before === undefined ? undefined : { [entry]: before } })
-    .catch((e: unknown) => ({
-      result: 'rejected' as const,
-      error: { code: 'Internal' as const, message: e instanceof Error ? e.message : String(e) },
-    }));
+  const outcome = await d.mirror.editUserData(server, key, { set: { [entry]: value }, expect: expectation(entry, before) });
   const words = describeOutcome(outcome, entry);
   d.log[outcome.result === 'landed' ? 'info' : 'warn'](`${words.log} on destination ${key} ('${server}')`);
   return outcome;
 }
 
+/** Removes one key and logs what happened; `before` as for setUserData: a Retry never removes a colleague's newer value. */
 export async function deleteUserData(
   d: { mirror: DestinationMirror; log: vscode.LogOutputChannel },
   server: string,
   key: string,
   entry: string,
+  before?: string,
 ): Promise<EditOutcome> {
-  const outcome = await d.mirror.request({ op: 'editUserData', server, key, remove: [entry] }).catch((e: unknown) => ({
-    result: 'rejected' as const,
-    error: { code: 'Internal' as const, message: e instanceof Error ? e.message : String(e) },
-  }));
+  const outcome = await d.mirror.editUserData(server, key, { remove: [entry], expect: expectation(entry, before) });
   d.log[outcome.result === 'landed' ? 'info' : 'warn'](
     `${describeOutcome(outcome, entry).log} (delete) on destination ${key} ('${server}')`,
   );
   return outcome;
 }
+
+const expectation = (entry: string, before: string | null | undefined) => (before === undefined ? undefined : { [entry]: before });
 
 export function registerUserDataCommands(d: UserDataDeps): vscode.Disposable[] {
   return [
@@ -174,12 +173,17 @@ async function remove(d: UserDataDeps, arg: unknown): Promise<EditOutcome | unde
   const row = d.mirror.row(node.server, node.destinationId);
   const entry = row?.userData.find(([k]) => k === node.key);
   if (!row || !entry) return undefined;
+  const [, value, editable] = entry;
   const outcome = await deleteUserData(d, node.server, node.destinationId, node.key);
   if (outcome.result !== 'landed') {
-    if (!fromPanel(arg)) await tell(d, outcome, node.key, () => deleteUserData(d, node.server, node.destinationId, node.key));
+    // A Retry checks the key still holds what the user saw, so a colleague's newer value is never removed.
+    const retry = async (): Promise<void> => {
+      const again = await deleteUserData(d, node.server, node.destinationId, node.key, value);
+      await tell(d, again, node.key, retry);
+    };
+    if (!fromPanel(arg)) await tell(d, outcome, node.key, retry);
     return outcome;
   }
-  const [, value, editable] = entry;
   if (!editable) return outcome; // a value that is not text cannot be written back as it was
   const what = vscode.l10n.t("delete of userData '{0}' on {1}", node.key, row.label);
   const undo = async () => {

@@ -6,10 +6,11 @@
  */
 import type { JetStreamError } from '../api/errors';
 import type { DetailsMessage } from './details';
-import { EngineLink, toJetStreamError } from './engine/link';
+import { EngineLink, EngineStopped, toJetStreamError } from './engine/link';
 import type { Delta, Operation, OperationResults, Row, ServerSummary } from './engine/protocol';
 import { Emitter, type Disposable } from './events';
 import type { InvalidProfile, Secret, ServerProfile } from './profiles';
+import { unanswered, type EditOutcome, type UserDataChange } from './userDataEdit';
 
 export interface ServerView {
   readonly profile: ServerProfile;
@@ -140,6 +141,17 @@ export class DestinationMirror implements Disposable {
 
   request<K extends Operation['op']>(operation: Extract<Operation, { op: K }>): Promise<OperationResults[K]> {
     return this.link.request(operation);
+  }
+
+  /**
+   * The one userData edit, whichever editor asks (the tree's edit and delete, the details panel, a
+   * destinations file, a Retry). An engine that stopped with the edit in flight may have sent it: the
+   * outcome is unknown then, never "did not land".
+   */
+  editUserData(server: string, key: string, change: UserDataChange): Promise<EditOutcome> {
+    return this.link
+      .request({ op: 'editUserData', server, key, set: change.set, remove: change.remove, expect: change.expect })
+      .catch((e: unknown) => unanswered(e, e instanceof EngineStopped));
   }
 
   /** Stops the engine's worker as a crash would: for the fault suite. */

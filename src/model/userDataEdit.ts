@@ -4,7 +4,10 @@
  *
  * - landed: the server has the change (its answer, or a read-back, says so);
  * - rejected: the server has not got it (it refused, or a read-back after a lost answer shows so);
- * - unknown: the answer was lost and the server could not be asked either;
+ * - partial: an edit that sets and removes had its set land and its removal refused: what the server
+ *   holds comes with it, so the view shows the keys that changed at once;
+ * - unknown: the answer was lost and the server could not be asked either (or the engine that was
+ *   carrying the edit stopped);
  * - conflict: a Retry found that someone changed one of the keys since the edit began, and sent nothing.
  */
 import type { JetStreamClient } from '../api/client';
@@ -29,6 +32,8 @@ export interface EditFailure {
 export type EditOutcome =
   | { result: 'landed'; userData: UserData }
   | { result: 'rejected'; error: EditFailure; userData?: UserData | undefined }
+  /** The keys set landed (`landed`), the removal of `missed` did not. */
+  | { result: 'partial'; landed: string[]; missed: string[]; error: EditFailure; userData: UserData }
   | { result: 'unknown'; error: EditFailure }
   | { result: 'conflict'; current: Record<string, string | null>; userData: UserData };
 
@@ -39,6 +44,15 @@ function failure(e: unknown): EditFailure {
   return e instanceof JetStreamError
     ? { code: e.code, message: e.message }
     : { code: 'Internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * An edit whose request got no answer from the engine that carries it: `maybeSent` when the engine
+ * stopped while the edit was in flight (it may have reached the server: unknown), not when the edit
+ * was never handed over (a restarting engine: it did not land).
+ */
+export function unanswered(e: unknown, maybeSent: boolean): EditOutcome {
+  return maybeSent ? { result: 'unknown', error: failure(e) } : { result: 'rejected', error: failure(e) };
 }
 
 const valueIn = (userData: UserData, key: string): string | null => {
@@ -78,19 +92,38 @@ export async function editUserData(client: JetStreamClient, id: Id, change: User
     }
     if (moved) return { result: 'conflict', current, userData: now };
   }
+  // The set's answer, once it is in: after it, a refused removal leaves an edit that partly landed.
+  let afterSet: UserData | undefined;
+  const setting = change.set && Object.keys(change.set).length ? change.set : undefined;
+  const removing = change.remove?.length ? change.remove : undefined;
   try {
-    let userData: UserData | undefined;
-    if (change.set && Object.keys(change.set).length) userData = await client.updateObjectUserData(id, change.set);
-    if (change.remove?.length) userData = await client.deleteObjectUserData(id, change.remove);
+    if (setting) afterSet = await client.updateObjectUserData(id, setting);
+    const userData = removing ? await client.deleteObjectUserData(id, removing) : afterSet;
     return { result: 'landed', userData: userData ?? {} };
   } catch (e) {
-    if (!(e instanceof JetStreamError) || !UNCERTAIN.has(e.code)) return { result: 'rejected', error: failure(e) };
+    const uncertain = e instanceof JetStreamError && UNCERTAIN.has(e.code);
+    if (!uncertain) return afterSet && removing ? partly(afterSet, change, removing, e) : { result: 'rejected', error: failure(e) };
     // The answer was lost, not the change: ask the server before saying either way.
+    let now: UserData;
     try {
-      const now = (await client.getDestination(id)).userData ?? {};
-      return applied(now, change) ? { result: 'landed', userData: now } : { result: 'rejected', error: failure(e), userData: now };
+      now = (await client.getDestination(id)).userData ?? {};
     } catch {
       return { result: 'unknown', error: failure(e) };
     }
+    if (applied(now, change)) return { result: 'landed', userData: now };
+    // A set whose own answer was lost has landed when the server holds every value it sets.
+    const setLanded = afterSet !== undefined || (setting !== undefined && applied(now, { set: setting }));
+    return setLanded && removing ? partly(now, change, removing, e) : { result: 'rejected', error: failure(e), userData: now };
   }
+}
+
+/** The set landed and the removal did not: which keys changed, which did not, and what the server holds. */
+function partly(userData: UserData, change: UserDataChange, removing: string[], e: unknown): EditOutcome {
+  return {
+    result: 'partial',
+    landed: Object.keys(change.set ?? {}),
+    missed: removing.some((k) => Object.hasOwn(userData, k)) ? removing.filter((k) => Object.hasOwn(userData, k)) : removing,
+    error: failure(e),
+    userData,
+  };
 }

@@ -259,20 +259,13 @@ class DetailsPanel {
     }
   }
 
-  /** The engine's one userData edit, for a set, or a delete of an entry the tree does not know (yet). */
+  /** The one userData edit, for a set, or a delete of an entry the tree does not know (yet). */
   private edit(m: Extract<FromWebview, { type: 'setUserData' | 'deleteUserData' }>): Promise<EditOutcome> {
-    const { server, key } = this.target;
-    return this.mirror
-      .request({
-        op: 'editUserData',
-        server,
-        key,
-        ...(m.type === 'setUserData' ? { set: { [m.key]: m.value } } : { remove: [m.key] }),
-      })
-      .catch((e: unknown) => ({
-        result: 'rejected' as const,
-        error: { code: 'Internal' as const, message: e instanceof Error ? e.message : String(e) },
-      }));
+    return this.mirror.editUserData(
+      this.target.server,
+      this.target.key,
+      m.type === 'setUserData' ? { set: { [m.key]: m.value } } : { remove: [m.key] },
+    );
   }
 
   dispose(): void {

@@ -12,6 +12,17 @@ export function describeOutcome(outcome: EditOutcome, key: string): { shown?: st
       const shown = vscode.l10n.t("The change to userData '{0}' did not land: {1}", k, outcome.error.message);
       return { shown, log: `userData '${k}' did not land: ${outcome.error.message}` };
     }
+    case 'partial': {
+      const names = (keys: string[]) => keys.map((key) => `'${truncate(key, 60)}'`).join(', ');
+      const [landed, missed] = [names(outcome.landed), names(outcome.missed)];
+      const shown = vscode.l10n.t(
+        'Part of the change to userData landed: {0} set as asked; removing {1} did not land: {2}',
+        landed,
+        missed,
+        outcome.error.message,
+      );
+      return { shown, log: `userData ${landed} changed, removal of ${missed} did not land: ${outcome.error.message}` };
+    }
     case 'unknown': {
       const shown = vscode.l10n.t(
         "The server did not confirm the change to userData '{0}' ({1}), and could not be asked. It may have landed: the view shows what the server reports next.",

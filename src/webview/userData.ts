@@ -4,15 +4,13 @@
  * Rows are patched in place, so an edit in progress keeps its text and focus through live updates,
  * and what is typed is saved in the page state, so it also survives the page being reloaded.
  */
-import { MAX_USER_DATA_VALUE } from '../api/inputSchemas';
 import { valueText } from '../model/bounded';
 import { h, setAttr, setText } from './dom';
 import type { Channel } from './messages';
 import type { PageState, PageStore } from './state';
 import * as l10n from './strings';
 import './userData.css';
-
-const MAX_KEY = 256;
+import { keyProblem, MAX_KEY_LENGTH, valueProblem } from './userDataRules';
 
 interface Row {
   tr: HTMLTableRowElement;
@@ -50,7 +48,7 @@ export class UserDataTable {
       type: 'text',
       'aria-label': l10n.t('New key'),
       placeholder: l10n.t('key'),
-      maxlength: String(MAX_KEY),
+      maxlength: String(MAX_KEY_LENGTH),
       'data-focus-id': 'add-key',
     });
     this.valueInput = h('input', {
@@ -129,17 +127,8 @@ export class UserDataTable {
   private add(): void {
     const key = this.keyInput.value;
     const value = this.valueInput.value;
-    const problem = !key
-      ? l10n.t('Enter a key.')
-      : key.length > MAX_KEY
-        ? l10n.t('A key is at most {0} characters.', MAX_KEY)
-        : key === '__proto__'
-          ? l10n.t('The key "__proto__" is not allowed.')
-          : Object.hasOwn(this.userData, key)
-            ? l10n.t('This key exists already; edit it instead.')
-            : value.length > MAX_USER_DATA_VALUE
-              ? l10n.t('A value is at most {0} characters.', MAX_USER_DATA_VALUE.toLocaleString('en-US'))
-              : '';
+    const problem =
+      keyProblem(key) || (Object.hasOwn(this.userData, key) ? l10n.t('This key exists already; edit it instead.') : valueProblem(value));
     setText(this.addError, problem);
     if (problem) return;
     this.addButton.disabled = true;
@@ -218,10 +207,8 @@ export class UserDataTable {
   private commit(key: string, row: Row): void {
     const input = row.input;
     if (!input) return;
-    if (input.value.length > MAX_USER_DATA_VALUE) {
-      setText(row.error, l10n.t('A value is at most {0} characters.', MAX_USER_DATA_VALUE.toLocaleString('en-US')));
-      return;
-    }
+    const problem = valueProblem(input.value);
+    if (problem) return setText(row.error, problem);
     row.save.disabled = true;
     this.channel.request({ type: 'setUserData', key, value: input.value }, (ok, error) => {
       row.save.disabled = false;

@@ -19,6 +19,10 @@ interface Faults {
   refuse?: boolean;
   /** Reading the destination fails too. */
   readFails?: boolean;
+  /** The server refuses removals only. */
+  refuseRemove?: boolean;
+  /** A removal is never applied, and its answer is lost. */
+  dropRemove?: boolean;
 }
 
 /** One destination's userData on a server, and the faults its next calls meet. */
@@ -31,6 +35,8 @@ function server(userData: Record<string, string>, faults: Faults = {}) {
       return record(1, { userData: { ...data } });
     }
     if (faults.refuse) throw new JetStreamError('PermissionDenied', 'not your destination');
+    if (command === 'send.deleteObjectUserData' && faults.refuseRemove) throw new JetStreamError('PermissionDenied', 'not your key');
+    if (command === 'send.deleteObjectUserData' && faults.dropRemove) throw dropped();
     if (faults.dropBeforeApply) throw dropped();
     if (command === 'send.updateObjectUserData') Object.assign(data, params.userData);
     else if (command === 'send.deleteObjectUserData') for (const k of params.keys as string[]) delete data[k];
@@ -78,6 +84,24 @@ describe('editUserData', () => {
     const outcome = await editUserData(s.client, 'd-1', { set: { team: 'ops' } });
     assert.equal(outcome.result, 'unknown');
     assert.equal(outcome.result === 'unknown' && outcome.error.code, 'Unreachable');
+  });
+
+  it('says what landed, with what the server holds, when the set lands and the removal is refused', async () => {
+    const s = server({ team: 'media', old: 'x' }, { refuseRemove: true });
+    assert.deepEqual(await editUserData(s.client, 'd-1', { set: { team: 'ops' }, remove: ['old'] }), {
+      result: 'partial',
+      landed: ['team'],
+      missed: ['old'],
+      error: { code: 'PermissionDenied', message: 'not your key' },
+      userData: { team: 'ops', old: 'x' },
+    });
+  });
+
+  it('says what landed when the removal’s answer was lost and the server shows it did not happen', async () => {
+    const s = server({ team: 'media', old: 'x' }, { dropRemove: true });
+    const outcome = await editUserData(s.client, 'd-1', { set: { team: 'ops' }, remove: ['old'] });
+    assert.equal(outcome.result, 'partial');
+    assert.deepEqual(outcome.result === 'partial' && [outcome.landed, outcome.missed, outcome.userData], [['team'], ['old'], s.data]);
   });
 
   describe('Retry', () => {

@@ -20,6 +20,13 @@ export interface LinkHandlers {
 
 const MAX_RESTART_MS = 30_000;
 
+/**
+ * The engine stopped (it crashed, or the extension is shutting down) while a request was in flight: the
+ * request may have been carried out all the same. A request refused because no engine is running is a
+ * plain JetStreamError: it was never handed over.
+ */
+export class EngineStopped extends JetStreamError {}
+
 export function toJetStreamError(e: WireError): JetStreamError {
   return new JetStreamError(e.code, e.message, {
     serverMessage: e.serverMessage,
@@ -96,7 +103,7 @@ export class EngineLink {
     this.worker = undefined;
     void worker.terminate();
     for (const p of this.pending.values())
-      p.reject(new JetStreamError('Internal', `The background engine of this extension stopped (${reason}).`));
+      p.reject(new EngineStopped('Internal', `The background engine of this extension stopped (${reason}).`));
     this.pending.clear();
     if (this.disposed) return;
     // A worker that ran a minute without failing earns a quick restart.
@@ -118,7 +125,7 @@ export class EngineLink {
     const worker = this.worker;
     this.worker = undefined;
     void worker?.terminate();
-    for (const p of this.pending.values()) p.reject(new JetStreamError('Aborted', 'The extension is shutting down.'));
+    for (const p of this.pending.values()) p.reject(new EngineStopped('Aborted', 'The extension is shutting down.'));
     this.pending.clear();
   }
 }
