@@ -60,16 +60,18 @@ export class DetailsPanels implements vscode.Disposable {
     const existing = [...this.panels].find((p) => p.is(target));
     if (existing) {
       if (!preview || twice) existing.keep();
-      existing.reveal();
+      existing.reveal(preview && !twice);
       return;
     }
     const previewPanel = preview ? [...this.panels].find((p) => p.preview) : undefined;
     if (previewPanel) {
       previewPanel.show(target);
-      previewPanel.reveal();
+      previewPanel.reveal(true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, this.titleOf(target), vscode.ViewColumn.Active, {
+    // A single click keeps the keyboard in the tree, as the file explorer's preview does: arrows go on moving there.
+    const show = { viewColumn: vscode.ViewColumn.Active, preserveFocus: preview };
+    const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, this.titleOf(target), show, {
       enableScripts: true,
       enableFindWidget: true,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
@@ -158,8 +160,8 @@ class DetailsPanel {
     return this.panel.active;
   }
 
-  reveal(): void {
-    this.panel.reveal();
+  reveal(preserveFocus = false): void {
+    this.panel.reveal(undefined, preserveFocus);
   }
 
   /** The preview becomes a panel of its own: the next single click opens another. */
