@@ -19,7 +19,6 @@ import {
   type ListedDestination,
 } from './schemas';
 
-
 /** A checked list and how it differs from the previous one. */
 export interface DestinationList {
   /** Each destination once by its key, in the server's order; anomalies carry `problem`. */

@@ -3,7 +3,10 @@
  * put under live numbers, what input boxes read, and the words of a row and of a server's problem.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { JetStreamClient } from '../../src/api/client';
 import { JetStreamError } from '../../src/api/errors';
 import type { Row } from '../../src/model/engine/protocol';
 import { arrange, formatFilter, parseFilter, type DestinationFilter } from '../../src/model/filter';
@@ -14,27 +17,7 @@ import { RESORT_MS, ServerOrder } from '../../src/model/order';
 import { describeRow, destinationCount, serverProblem } from '../../src/model/rowText';
 import { destinationStatus } from '../../src/model/status';
 import { record, T } from '../fixtures/records';
-
-function row(key: string, over: Partial<Row> = {}): Row {
-  const address = over.address ?? `${key}.example.com`;
-  return {
-    key,
-    id: key,
-    label: address,
-    address,
-    port: 8886,
-    sortKey: addressSortKey(address),
-    status: 'connected',
-    sendRateAverage: 100,
-    sendRateMax: 1000,
-    numTransfersQueued: 0,
-    owner: 'demo',
-    error: '',
-    problem: '',
-    userData: [],
-    ...over,
-  };
-}
+import { row } from '../fixtures/rows';
 
 const filter = (line: string): DestinationFilter => {
   const r = parseFilter(line);
@@ -148,6 +131,22 @@ describe('the words of rows', () => {
     assert.deepEqual(e('InvalidRequest'), { title: 'Request refused: is this the JetStream API?', fix: 'editServer' });
     assert.deepEqual(e('PermissionDenied'), { title: 'Permission denied', fix: 'superuser' });
     assert.deepEqual(e('Unreachable'), { title: 'Server unreachable', fix: 'retry' });
+  });
+
+  it('says a URL that answers HTTP 405 with a web page is likely not the API, and offers Edit Server, not Retry', async (t) => {
+    // A web server where the API was expected: it refuses POST with its own page, no JetStream error.
+    const web = createServer((_req, res) => res.writeHead(405, { 'content-type': 'text/html' }).end('<h1>Method Not Allowed</h1>'));
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    t.after(() => web.close());
+    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    const client = JetStreamClient.create({ transport: 'http', name: 'web', url });
+    t.after(() => client.close());
+    const error = await client.getServerInfo().then(
+      () => assert.fail('a web page is no server info'),
+      (e: unknown) => e as JetStreamError,
+    );
+    assert.match(error.message, /HTTP 405; is .* the JetStream API\?/);
+    assert.deepEqual(serverProblem(error, english), { title: 'Request refused: is this the JetStream API?', fix: 'editServer' });
   });
 
   it('calls a destination stale when its snapshot lags the server clock by more than 10 s', () => {

@@ -101,6 +101,18 @@ describe('the tree provider', () => {
     assert.deepEqual(tree.counts(), { shown: 2, total: 4 });
   });
 
+  it("shows the server row's error count, and its change when a destination fails", async (t) => {
+    const { tree, snapshot, dispose } = await treeFor(
+      [0, 1, 2].map((i) => at(i, i === 0 ? { lastError: 5, lastErrorMessage: 'disk full' } : {})),
+    );
+    t.after(dispose);
+    const description = () => String(tree.getTreeItem(tree.serverNode('lab')).description);
+    assert.match(description(), /\b1 error\b/);
+    const fired = await snapshot([0, 1, 2].map((i) => at(i, i < 2 ? { lastError: 5, lastErrorMessage: 'disk full' } : {})));
+    assert.ok(fired.includes(serverId), 'the server row repainted');
+    assert.match(description(), /\b2 errors\b/);
+  });
+
   it('keeps the hovered row from repainting while only its numbers move, but not a new status', async (t) => {
     const three = [0, 1, 2].map((i) => at(i));
     const { tree, snapshot, dispose } = await treeFor(three);
