@@ -61,7 +61,15 @@ export function matches(row: Row, f: DestinationFilter): boolean {
   return f.text.every((w) => haystack.includes(w));
 }
 
-const PROBLEM_RANK: Record<DestinationStatus, number> = { error: 0, invalid: 1, stale: 2, disconnected: 3, negotiating: 4, connected: 5 };
+/** Worst first: the order of the problems sort, and of a status column. */
+export const PROBLEM_RANK: Record<DestinationStatus, number> = {
+  error: 0,
+  invalid: 1,
+  stale: 2,
+  disconnected: 3,
+  negotiating: 4,
+  connected: 5,
+};
 
 const byAddress = (a: Row, b: Row) => compareText(a.sortKey, b.sortKey) || a.port - b.port || compareText(a.key, b.key);
 

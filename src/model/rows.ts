@@ -54,6 +54,7 @@ export function toRow(d: ListedDestination, serverTime: number | null, redact: R
     sendRateAverage: d.sendRateAverage,
     sendRateMax: d.sendRateMax,
     numTransfersQueued: d.numTransfersQueued,
+    roundTripTimeMs: d.roundTripTimeMs ?? null,
     owner: redact(truncate(d.owner ?? '', MAX_ROW_TEXT)),
     error: status === 'error' ? destinationError(d, redact) : '',
     problem: d.problem ? redact(truncate(d.problem, 500)) : '',
@@ -62,8 +63,8 @@ export function toRow(d: ListedDestination, serverTime: number | null, redact: R
 }
 
 /** Record fields a row shows as numbers only, and fields it does not show (tooltips ask when they open). */
-const ROW_NUMBERS: ReadonlySet<string> = new Set(['sendRateAverage', 'sendRateMax', 'numTransfersQueued']);
-const NOT_IN_ROW: ReadonlySet<string> = new Set(['encryptionEnabled', 'lastSendTime', 'relayIP', 'relayPort', 'roundTripTimeMs']);
+const ROW_NUMBERS: ReadonlySet<string> = new Set(['sendRateAverage', 'sendRateMax', 'numTransfersQueued', 'roundTripTimeMs']);
+const NOT_IN_ROW: ReadonlySet<string> = new Set(['encryptionEnabled', 'lastSendTime', 'relayIP', 'relayPort']);
 
 /**
  * What the moved fields of a record change in its row, its status aside: its text, only its numbers,
@@ -95,6 +96,7 @@ export function sameRow(a: Row, b: Row): boolean {
     onlyNumbersDiffer(a, b) &&
     a.sendRateAverage === b.sendRateAverage &&
     a.sendRateMax === b.sendRateMax &&
-    a.numTransfersQueued === b.numTransfersQueued
+    a.numTransfersQueued === b.numTransfersQueued &&
+    a.roundTripTimeMs === b.roundTripTimeMs
   );
 }

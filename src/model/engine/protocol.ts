@@ -36,6 +36,8 @@ export interface Row {
   sendRateAverage: number;
   sendRateMax: number;
   numTransfersQueued: number;
+  /** The last round trip the server measured, in ms; null before one was measured (the table's column). */
+  roundTripTimeMs?: number | null | undefined;
   owner: string;
   /** The destination's error in the server's words, redacted; empty without one. */
   error: string;
