@@ -1,6 +1,6 @@
 /**
- * The one owner of "should we poll": someone can see live data (the tree or a details panel), in a
- * focused window, with auto-refresh on. Each part is set by the code that knows it; the gate alone
+ * The one owner of "should we poll": with auto-refresh on, someone can see live data (the tree or a
+ * details panel) in a focused window, or alerts are on (the user asked to hear of trouble unseen). Each part is set by the code that knows it; the gate alone
  * decides, and says when the decision changes.
  */
 import { Emitter } from './events';
@@ -10,10 +10,11 @@ export interface PollingParts {
   panelVisible: boolean;
   windowFocused: boolean;
   autoRefresh: boolean;
+  alerts: boolean;
 }
 
 export class PollingGate {
-  private parts: PollingParts = { treeVisible: false, panelVisible: false, windowFocused: true, autoRefresh: true };
+  private parts: PollingParts = { treeVisible: false, panelVisible: false, windowFocused: true, autoRefresh: true, alerts: false };
   private readonly emitter = new Emitter<boolean>();
   readonly onDidChange = this.emitter.event;
 
@@ -25,7 +26,7 @@ export class PollingGate {
 
   get active(): boolean {
     const p = this.parts;
-    return (p.treeVisible || p.panelVisible) && p.windowFocused && p.autoRefresh;
+    return p.autoRefresh && (((p.treeVisible || p.panelVisible) && p.windowFocused) || p.alerts);
   }
 
   dispose(): void {

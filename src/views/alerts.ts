@@ -23,7 +23,7 @@ export interface AlertsDeps {
   readonly treeView: vscode.TreeView<Node>;
   readonly log: vscode.LogOutputChannel;
   /** Whether servers are polled. While they are not, the rows are not news: the conditions' time stands still. */
-  readonly gate: Pick<PollingGate, 'active' | 'onDidChange'>;
+  readonly gate: Pick<PollingGate, 'active' | 'onDidChange' | 'set'>;
 }
 
 const REASONS: Record<ClearReason, string> = {
@@ -116,6 +116,8 @@ export class DestinationAlerts implements vscode.Disposable {
     this.tracker.configure(
       alertSettings({ onError: c.get('onError'), disconnectedSeconds: c.get('disconnectedSeconds'), queueAbove: c.get('queueAbove') }),
     );
+    // Alerts are for trouble nobody is looking at: while they are on, polling goes on with the view hidden.
+    this.deps.gate.set({ alerts: this.tracker.enabled });
     const now = this.now();
     if (this.tracker.enabled) {
       for (const view of this.deps.mirror.servers())

@@ -1,6 +1,6 @@
 /**
- * The polling gate: live data is fetched only while someone can see it (the tree or a panel), in a
- * focused window, with auto-refresh on; the engine is told once per change of that decision.
+ * The polling gate: live data is fetched only while someone can see it (the tree or a panel) in a
+ * focused window, or alerts are on, and auto-refresh is on; the engine is told once per change of that decision.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -43,6 +43,19 @@ describe('PollingGate', () => {
     assert.deepEqual(heard, []);
     gate.set({ autoRefresh: true });
     assert.deepEqual(heard, [true]);
+  });
+
+  it('goes on polling with nothing visible and the window unfocused while alerts are on, not with auto-refresh off', () => {
+    const { gate, heard } = watched();
+    gate.set({ alerts: true });
+    assert.equal(gate.active, true, 'alerts on: trouble is looked for with the view hidden');
+    gate.set({ windowFocused: false });
+    assert.equal(gate.active, true, 'and in another window');
+    gate.set({ autoRefresh: false });
+    assert.equal(gate.active, false, 'auto-refresh off stops every poll');
+    gate.set({ autoRefresh: true, alerts: false });
+    assert.equal(gate.active, false);
+    assert.deepEqual(heard, [true, false]);
   });
 
   it('says nothing when a change leaves the decision as it was', () => {
