@@ -207,7 +207,9 @@ async function exportFile(d: DestinationsFileDeps, arg: unknown): Promise<vscode
     const suggested = `${server.replace(/[^\w.-]+/g, '-')}.jetstream.json`;
     const target = await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, suggested) : undefined,
-      filters: { [vscode.l10n.t('Destinations file')]: ['jetstream.json'] },
+      // 'json', not 'jetstream.json': the browser's save dialog compares only the last extension with a filter's and
+      // would make the suggested name Demo.jetstream.json.jetstream.json.
+      filters: { [vscode.l10n.t('Destinations file')]: ['json'] },
       title: vscode.l10n.t("Export the destinations of '{0}'", server),
     });
     if (!target) return undefined;

@@ -19,8 +19,8 @@ export const isDestinationsFile = (doc: vscode.TextDocument) => vscode.languages
 export interface ReadFile {
   tree: JsonNode | undefined;
   file?: DestinationsFile;
-  /** Why it cannot be planned, where it can be pointed at. */
-  problems: { path: (string | number)[]; message: string }[];
+  /** Why it cannot be planned, where it can be pointed at; `bySchema` when the file's JSON schema says so too. */
+  problems: { path: (string | number)[]; message: string; bySchema?: boolean }[];
 }
 
 export function readDestinationsFile(text: string): ReadFile {
@@ -28,7 +28,15 @@ export function readDestinationsFile(text: string): ReadFile {
   if (!tree) return { tree, problems: [{ path: [], message: vscode.l10n.t('The file is not JSON.') }] };
   const parsed = DestinationsFile.safeParse(getNodeValue(tree));
   if (!parsed.success)
-    return { tree, problems: parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: issueText(i).message })) };
+    return {
+      tree,
+      problems: parsed.error.issues.map((i) => ({
+        path: i.path as (string | number)[],
+        message: issueText(i).message,
+        // Only a refinement (a lane default that is not one of its lanes) is beyond the JSON schema made from these.
+        bySchema: i.code !== 'custom',
+      })),
+    };
   const problems: ReadFile['problems'] = [];
   const seen = new Set<string>();
   parsed.data.destinations.forEach((d, i) => {
@@ -82,7 +90,9 @@ export class DestinationsFileFeatures implements vscode.CodeLensProvider, vscode
   private check(doc: vscode.TextDocument): void {
     if (!isDestinationsFile(doc)) return;
     const read = readDestinationsFile(doc.getText());
-    const problems = [...read.problems];
+    // What the JSON schema sees, VS Code's JSON support already shows at the key or value (the same mistake
+    // twice in Problems otherwise, and an unknown field's squiggle under its whole entry): only the rest here.
+    const problems = read.problems.filter((p) => !p.bySchema);
     if (read.file && !this.mirror.server(read.file.server)) {
       problems.push({ path: ['server'], message: vscode.l10n.t("There is no server named '{0}' in jetstream.servers.", read.file.server) });
     }
