@@ -28,6 +28,17 @@ const node = {
   mainFields: ['module', 'main'],
 };
 
+// A webview page: one script (and the stylesheet it imports) for the panel's browser.
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: dev ? 'inline' : false,
+  minify: !dev,
+  logLevel: 'warning',
+};
+
 const vscodeTests = existsSync(at('test/vscode'))
   ? readdirSync(at('test/vscode'))
       .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
@@ -54,18 +65,10 @@ await Promise.all([
     outfile: at('dist/faults.js'),
     alias: { vscode: at('test/support/vscode-stub.ts') },
   }),
-  existsSync(at('src/webview/main.ts')) &&
-    build({
-      bundle: true,
-      platform: 'browser',
-      target: 'es2022',
-      format: 'iife',
-      sourcemap: dev ? 'inline' : false,
-      minify: !dev,
-      logLevel: 'warning',
-      entryPoints: [at('src/webview/main.ts')],
-      outfile: at('dist/webview.js'),
-    }),
+  existsSync(at('src/webview/main.ts')) && build({ ...browser, entryPoints: [at('src/webview/main.ts')], outfile: at('dist/webview.js') }),
+  // The destinations table's page: its own bundle and stylesheet (dist/table.js + .css).
+  existsSync(at('src/webview/table/main.ts')) &&
+    build({ ...browser, entryPoints: [at('src/webview/table/main.ts')], outfile: at('dist/table.js') }),
   vscodeTests.length &&
     build({
       ...node,

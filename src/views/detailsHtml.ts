@@ -22,6 +22,18 @@ export interface DetailsPageParts {
 }
 
 export function detailsHtml(p: DetailsPageParts): string {
+  return pageHtml(p, 'Destination details', `data-panel-state="${escapeAttribute(JSON.stringify(p.state))}"`);
+}
+
+/** What every page of this extension is given: where its files are, its nonce, and its words. */
+export type PageParts = Omit<DetailsPageParts, 'state'>;
+
+/**
+ * A page of this extension: a strict Content-Security-Policy with the page's nonce (its own files,
+ * scripts only with the nonce), its stylesheet and script, the words in an escaped attribute, and
+ * `body` (attributes, already escaped) on the body. No server data: that comes by postMessage.
+ */
+export function pageHtml(p: PageParts, title: string, body: string): string {
   const csp = [
     "default-src 'none'",
     `img-src ${p.cspSource} data:`,
@@ -38,9 +50,9 @@ export function detailsHtml(p: DetailsPageParts): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeAttribute(p.styleUri)}" nonce="${p.nonce}">
-<title>${say('Destination details')}</title>
+<title>${say(title)}</title>
 </head>
-<body data-panel-state="${escapeAttribute(JSON.stringify(p.state))}"${l10n}>
+<body ${body}${l10n}>
 <main id="app"><p class="loading">${say('Loading…')}</p></main>
 <script nonce="${p.nonce}" src="${escapeAttribute(p.scriptUri)}"></script>
 </body>

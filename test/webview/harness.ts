@@ -4,12 +4,13 @@
  * acquireVsCodeApi that records what the page posts and keeps its state the way VS Code does: as JSON,
  * handed back by getState() when the page is loaded again.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Destination } from '../../src/api/schemas';
 import { detailsHtml, escapeAttribute } from '../../src/views/detailsHtml';
+import { tableHtml } from '../../src/views/tableHtml';
 import type { SnapshotMessage } from '../../src/webview/protocol';
 import { THEMES, themeClasses, themeStyle, type ThemeName } from './themes';
 
@@ -43,20 +44,32 @@ export class Harness {
       '/webview.js': ['text/javascript', readFileSync(path.join(root, 'dist/webview.js'), 'utf8')],
       '/webview.css': ['text/css', readFileSync(path.join(root, 'dist/webview.css'), 'utf8')],
     };
+    for (const [file, type] of [
+      ['table.js', 'text/javascript'],
+      ['table.css', 'text/css'],
+    ] as const)
+      if (existsSync(path.join(root, 'dist', file))) files[`/${file}`] = [type, readFileSync(path.join(root, 'dist', file), 'utf8')];
     let origin = '';
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/') {
+      if (url.pathname === '/' || url.pathname === '/table') {
         const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
         const l10n = url.searchParams.get('l10n');
-        const html = detailsHtml({
+        const parts = {
           cspSource: origin,
           nonce: NONCE,
-          scriptUri: `${origin}/webview.js`,
-          styleUri: `${origin}/webview.css`,
-          state: { server: 'Lab', destinationId: 'd-1' },
           l10n: l10n ? (JSON.parse(l10n) as Record<string, string>) : undefined,
-        })
+        };
+        const html = (
+          url.pathname === '/table'
+            ? tableHtml({ ...parts, scriptUri: `${origin}/table.js`, styleUri: `${origin}/table.css` })
+            : detailsHtml({
+                ...parts,
+                scriptUri: `${origin}/webview.js`,
+                styleUri: `${origin}/webview.css`,
+                state: { server: 'Lab', destinationId: 'd-1' },
+              })
+        )
           .replace('<html lang="en">', `<html lang="en" style="${escapeAttribute(themeStyle(theme))}">`)
           .replace('<body ', `<body class="${themeClasses(theme)}" data-vscode-theme-kind="${THEMES[theme].kind}" `);
         res.writeHead(200, { 'content-type': 'text/html' }).end(html);
@@ -84,6 +97,15 @@ export class Harness {
   }
 
   async open(o: OpenOptions = {}): Promise<PanelPage> {
+    return this.load('/', '#title', o);
+  }
+
+  /** The destinations table's page, in the HTML its panel sets. */
+  async openTable(o: OpenOptions = {}): Promise<PanelPage> {
+    return this.load('/table', '#grid', o);
+  }
+
+  private async load(where: string, ready: string, o: OpenOptions): Promise<PanelPage> {
     const page = await this.browser.newPage({ viewport: { width: o.width ?? 1100, height: o.height ?? 900 } });
     // A string, not a function: the TypeScript loader would wrap a function's names in helpers the page lacks.
     await page.addInitScript(`
@@ -103,8 +125,8 @@ export class Harness {
     });
     const query = new URLSearchParams({ theme: o.theme ?? 'dark' });
     if (o.l10n) query.set('l10n', JSON.stringify(o.l10n));
-    await page.goto(`${this.origin}/?${query}`);
-    await page.waitForSelector('#title', { state: 'attached' });
+    await page.goto(`${this.origin}${where}?${query}`);
+    await page.waitForSelector(ready, { state: 'attached' });
     return new PanelPage(page, errors, o);
   }
 

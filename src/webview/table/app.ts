@@ -1,0 +1,359 @@
+/**
+ * The destinations table's page as one object: a toolbar (filter, count, actions, columns, refresh),
+ * the virtual grid, and a line for servers that are loading or failing. Rows arrive from the
+ * extension as changes; the model filters and sorts them here, so typing a filter answers at once.
+ * Every action works from the keyboard: arrows, Shift and Ctrl/Cmd select, Space toggles, Ctrl/Cmd+A
+ * selects all, Enter opens, Delete deletes, F2 sets a userData key and Shift+F2 removes one.
+ */
+import { formatCount } from '../../model/format';
+import {
+  DEFAULT_COLUMNS,
+  isTableFiltered,
+  nextSort,
+  NO_TABLE_FILTER,
+  parseTableFilter,
+  TableModel,
+  TableSelection,
+  type ColumnId,
+  type Move,
+} from '../../model/table';
+import { debounce, h, setText } from '../dom';
+import * as l10n from '../strings';
+import type { FromTable, ServerLine, ToTable } from '../tableProtocol';
+import { ColumnChooser } from './chooser';
+import { columnDef } from './columns';
+import { Grid } from './grid';
+
+type Action = 'open' | 'delete' | 'setUserData' | 'removeUserData';
+
+const idle = (fn: () => void) =>
+  typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 20);
+
+const MOVES: Record<string, Move> = { ArrowUp: 'up', ArrowDown: 'down', PageUp: 'pageUp', PageDown: 'pageDown', Home: 'home', End: 'end' };
+
+export class TablePage {
+  readonly model = new TableModel();
+  readonly selection = new TableSelection();
+  readonly grid: Grid;
+  private columns: ColumnId[] = [...DEFAULT_COLUMNS];
+  private filterLine = '';
+  private phase: 'waiting' | 'loading' | 'live' = 'waiting';
+  private reveal: number | undefined;
+  private frame = 0;
+  private resortTimer: ReturnType<typeof setTimeout> | undefined;
+  private preparing = false;
+  private readonly filterInput = h('input', {
+    type: 'search',
+    id: 'filter',
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'aria-label': l10n.t('Filter destinations'),
+    'aria-describedby': 'filter-error count',
+    placeholder: l10n.t('Filter: words, status:error, owner:NAME, server:NAME, userData.KEY:VALUE'),
+  });
+  private readonly filterError = h('p', { id: 'filter-error', class: 'filter-error', role: 'alert', hidden: true });
+  private readonly count = h('span', { id: 'count', class: 'count', role: 'status' });
+  private readonly serverLine = h('p', { id: 'servers', class: 'servers', role: 'status', hidden: true });
+  private readonly empty = h('div', { id: 'empty', class: 'empty', hidden: true });
+  private readonly buttons: Record<Action, HTMLButtonElement>;
+  private readonly chooser: ColumnChooser;
+  private readonly saveView = debounce(() => this.post({ type: 'view', view: this.view() }), 300);
+
+  constructor(
+    root: HTMLElement,
+    private readonly post: (m: FromTable) => void,
+  ) {
+    this.grid = new Grid({
+      sort: (column) => this.sortBy(column),
+      click: (n, mods) => {
+        this.selection.click(n, this.model.shown, mods);
+        this.schedule();
+      },
+      open: (n) => this.post({ type: 'open', n }),
+      key: (e) => this.key(e),
+    });
+    this.grid.element.setAttribute('aria-label', l10n.t('Destinations'));
+    // Tabbing into the grid puts the keyboard on a row: the first, when none had it yet.
+    this.grid.element.addEventListener('focus', () => {
+      if (this.selection.focus !== undefined && this.model.isShown(this.selection.focus)) return;
+      this.selection.focus = this.model.shown[0];
+      this.schedule();
+    });
+    this.chooser = new ColumnChooser(
+      () => this.model.userDataKeys(),
+      (columns) => {
+        this.setColumns(columns);
+        this.saveView();
+      },
+    );
+    const button = (action: Action, text: string, title: string) => {
+      const b = h('button', { type: 'button', id: `action-${action}`, text, title, disabled: true });
+      b.addEventListener('click', () => this.act(action));
+      return b;
+    };
+    this.buttons = {
+      open: button('open', l10n.t('Open Details'), l10n.t('Open the details of the focused destination (Enter)')),
+      delete: button('delete', l10n.t('Delete…'), l10n.t('Delete the selected destinations (Delete)')),
+      setUserData: button('setUserData', l10n.t('Set userData…'), l10n.t('Set a userData key on the selected destinations (F2)')),
+      removeUserData: button(
+        'removeUserData',
+        l10n.t('Remove userData…'),
+        l10n.t('Remove a userData key from the selected destinations (Shift+F2)'),
+      ),
+    };
+    const refresh = h('button', {
+      type: 'button',
+      id: 'refresh',
+      text: l10n.t('Refresh'),
+      title: l10n.t('Read every server now and sort again'),
+    });
+    refresh.addEventListener('click', () => {
+      this.model.resort();
+      this.schedule();
+      this.post({ type: 'refresh' });
+    });
+    this.filterInput.addEventListener('input', () => this.setFilter(this.filterInput.value));
+    this.filterInput.addEventListener('keydown', (e) => {
+      if (e.key === 'ArrowDown') {
+        e.preventDefault();
+        this.grid.element.focus();
+      }
+    });
+    document.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        this.filterInput.focus();
+        this.filterInput.select();
+      }
+    });
+    root.replaceChildren(
+      h(
+        'header',
+        { class: 'toolbar' },
+        this.filterInput,
+        this.count,
+        h(
+          'div',
+          { class: 'actions', role: 'toolbar', 'aria-label': l10n.t('Actions on the selection') },
+          ...Object.values(this.buttons),
+          this.chooser.button,
+          refresh,
+        ),
+      ),
+      this.filterError,
+      this.chooser.element,
+      this.serverLine,
+      this.grid.element,
+    );
+    // Under the header, where the rows would be.
+    this.grid.element.append(this.empty);
+    this.grid.setColumns(this.columns.map(columnDef), this.model.sort);
+    this.schedule();
+  }
+
+  receive(m: ToTable): void {
+    switch (m.type) {
+      case 'view':
+        this.model.setSort(m.view.sort);
+        this.filterInput.value = m.view.filter;
+        this.setFilter(m.view.filter, false);
+        this.setColumns(m.view.columns);
+        break;
+      case 'rows':
+        this.model.apply(m.upserts, m.removed, m.reset);
+        if (m.reset) {
+          this.selection.clear();
+          this.phase = 'loading';
+        }
+        if (m.done) {
+          this.phase = 'live';
+          this.prepareWhenIdle();
+        }
+        break;
+      case 'servers':
+        this.showServers(m.servers);
+        break;
+      case 'reveal':
+        this.reveal = m.n;
+        break;
+      case 'resort':
+        this.model.resort();
+        break;
+    }
+    this.schedule();
+  }
+
+  /** The rows' search text, made while nothing else happens, so the first filter with words answers at once. */
+  private prepareWhenIdle(): void {
+    if (this.preparing) return;
+    this.preparing = true;
+    const step = () => {
+      if (this.model.prepare(5000)) idle(step);
+      else this.preparing = false;
+    };
+    idle(step);
+  }
+
+  private view() {
+    return { columns: this.columns, sort: this.model.sort, filter: this.filterLine };
+  }
+
+  private setColumns(columns: ColumnId[]): void {
+    this.columns = columns;
+    this.chooser.set(columns);
+    this.grid.setColumns(columns.map(columnDef), this.model.sort);
+  }
+
+  private sortBy(column: ColumnId): void {
+    this.model.setSort(nextSort(this.model.sort, column));
+    this.grid.setColumns(this.columns.map(columnDef), this.model.sort);
+    this.saveView();
+    this.schedule();
+  }
+
+  /** A filter as typed: applied at once when it reads, said what is wrong when it does not (the last good one stays). */
+  private setFilter(line: string, save = true): void {
+    const parsed = parseTableFilter(line, l10n);
+    const error = 'error' in parsed ? parsed.error : '';
+    this.filterError.hidden = !error;
+    setText(this.filterError, error);
+    this.filterInput.setAttribute('aria-invalid', String(!!error));
+    if ('error' in parsed) return;
+    this.filterLine = line.trim();
+    this.model.setFilter(parsed.filter);
+    if (save) this.saveView();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.frame ||= requestAnimationFrame(() => {
+      this.frame = 0;
+      this.update();
+    });
+  }
+
+  /** Once a frame at most: the order brought up to date, then the grid, the count and the buttons. */
+  update(): void {
+    if (this.model.arrange(Date.now())) this.selection.prune((n) => this.model.isShown(n));
+    if (this.reveal !== undefined && this.model.row(this.reveal)) this.revealRow(this.reveal);
+    const shown = this.model.shown;
+    this.grid.setData(shown, (n) => this.model.row(n), this.selection.selected, this.selection.focus);
+    this.showCount();
+    this.showEmpty();
+    const some = this.selection.selected.size > 0;
+    this.buttons.open.disabled = this.target() === undefined;
+    this.buttons.delete.disabled = this.buttons.setUserData.disabled = this.buttons.removeUserData.disabled = !some;
+    clearTimeout(this.resortTimer);
+    const due = this.model.resortDueAt();
+    if (due !== undefined) this.resortTimer = setTimeout(() => this.schedule(), Math.max(0, due - Date.now()) + 5);
+  }
+
+  private revealRow(n: number): void {
+    this.reveal = undefined;
+    if (!this.model.isShown(n) && isTableFiltered(this.model.filter)) {
+      // The row asked for is hidden by the filter: the filter goes, so the row can be seen.
+      this.filterInput.value = '';
+      this.filterLine = '';
+      this.model.setFilter(NO_TABLE_FILTER);
+      this.model.arrange(Date.now());
+      this.saveView();
+    }
+    const index = this.model.shown.indexOf(n);
+    if (index < 0) return;
+    this.selection.click(n, this.model.shown);
+    // The grid's height first, for the list as it is now: the scroll goes where the row is.
+    this.grid.setData(this.model.shown, (m) => this.model.row(m), this.selection.selected, this.selection.focus);
+    this.grid.scrollToIndex(index);
+    this.grid.element.focus({ preventScroll: true });
+  }
+
+  private showCount(): void {
+    const total = this.model.total;
+    const shown = this.model.shown.length;
+    const rows =
+      this.phase === 'waiting'
+        ? l10n.t('Loading…')
+        : isTableFiltered(this.model.filter)
+          ? l10n.t('{0} of {1} destinations', formatCount(shown), formatCount(total))
+          : total === 1
+            ? l10n.t('1 destination')
+            : l10n.t('{0} destinations', formatCount(total));
+    const selected = this.selection.selected.size;
+    const loading = this.phase === 'loading' ? ` · ${l10n.t('loading…')}` : '';
+    setText(this.count, `${rows}${loading}${selected ? ` · ${l10n.t('{0} selected', formatCount(selected))}` : ''}`);
+  }
+
+  private showEmpty(): void {
+    const none = this.phase === 'live' && this.model.shown.length === 0;
+    this.empty.hidden = !none;
+    if (!none) return;
+    const filtered = this.model.total > 0;
+    const text = filtered ? l10n.t('No destination matches the filter.') : l10n.t('There are no destinations yet.');
+    if (this.empty.dataset.text === text) return;
+    this.empty.dataset.text = text;
+    this.empty.replaceChildren(h('p', { text }));
+    if (filtered) {
+      const clear = h('button', { type: 'button', text: l10n.t('Clear Filter') });
+      clear.addEventListener('click', () => {
+        this.filterInput.value = '';
+        this.setFilter('');
+        this.filterInput.focus();
+      });
+      this.empty.append(clear);
+    }
+  }
+
+  private showServers(servers: ServerLine[]): void {
+    const notes = servers
+      .filter((s) => s.phase !== 'ok')
+      .map((s) => (s.phase === 'loading' ? l10n.t('{0}: loading…', s.name) : l10n.t('{0}: {1}', s.name, s.problem ?? l10n.t('error'))));
+    this.serverLine.hidden = !notes.length;
+    setText(this.serverLine, notes.join(' · '));
+  }
+
+  /** The row Open acts on: the focused one, else the first selected. */
+  private target(): number | undefined {
+    const focus = this.selection.focus;
+    if (focus !== undefined && this.model.isShown(focus)) return focus;
+    return this.selection.selected.size ? this.selection.inOrder(this.model.shown)[0] : undefined;
+  }
+
+  private act(action: Action): void {
+    if (action === 'open') {
+      const n = this.target();
+      if (n !== undefined) this.post({ type: 'open', n });
+      return;
+    }
+    const rows = this.selection.inOrder(this.model.shown);
+    if (rows.length) this.post({ type: action, rows });
+  }
+
+  private key(e: KeyboardEvent): void {
+    const toggle = e.ctrlKey || e.metaKey;
+    const move = MOVES[e.key];
+    if (move) {
+      e.preventDefault();
+      const n = this.selection.move(move, this.model.shown, { range: e.shiftKey, toggle }, this.grid.pageRows);
+      if (n !== undefined) this.grid.scrollToIndex(this.model.shown.indexOf(n));
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      this.selection.toggleFocused(this.model.shown);
+    } else if (toggle && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      this.selection.selectAll(this.model.shown);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      this.act('open');
+    } else if (e.key === 'Delete' || (e.metaKey && e.key === 'Backspace')) {
+      e.preventDefault();
+      this.act('delete');
+    } else if (e.key === 'F2') {
+      e.preventDefault();
+      this.act(e.shiftKey ? 'removeUserData' : 'setUserData');
+    } else if (e.key === 'Escape' && this.selection.selected.size) {
+      e.preventDefault();
+      this.selection.clear();
+    } else return;
+    this.schedule();
+  }
+}
