@@ -29,9 +29,24 @@ export function registerDestinationsFileCommands(d: DestinationsFileDeps): vscod
 const nameOf = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.path;
 
 /** The file a command acts on: the one it was given (CodeLens, explorer), else the active editor's. */
+/** The file a command is for: the one it was given, the active editor's, or (from the palette, with a plan's preview
+ *  in front) the open destinations file, picked when there are several. */
 async function fileOf(uri: unknown): Promise<{ uri: vscode.Uri; text: string } | undefined> {
-  const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-  const doc = target && (await vscode.workspace.openTextDocument(target));
+  const active = vscode.window.activeTextEditor?.document;
+  const open = vscode.workspace.textDocuments.filter(isDestinationsFile);
+  const doc =
+    uri instanceof vscode.Uri
+      ? await vscode.workspace.openTextDocument(uri)
+      : active && isDestinationsFile(active)
+        ? active
+        : open.length <= 1
+          ? open[0]
+          : (
+              await vscode.window.showQuickPick(
+                open.map((o) => ({ label: nameOf(o.uri), description: vscode.workspace.asRelativePath(o.uri), doc: o })),
+                { title: vscode.l10n.t('Which destinations file?') },
+              )
+            )?.doc;
   if (!doc || !isDestinationsFile(doc)) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Open a destinations file (*.jetstream.json) first.'));
     return undefined;
@@ -174,7 +189,11 @@ async function applyFile(d: DestinationsFileDeps, uri: unknown): Promise<void> {
     (progress, token) => applyPlan(d, plan, name, progress, token),
   );
   if (!failed && !left.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t("Applied {0} to '{1}': {2} steps.", name, plan.server, done.length));
+    void vscode.window.showInformationMessage(
+      done.length === 1
+        ? vscode.l10n.t("Applied {0} to '{1}': 1 step.", name, plan.server)
+        : vscode.l10n.t("Applied {0} to '{1}': {2} steps.", name, plan.server, done.length),
+    );
     return;
   }
   const lines = [
