@@ -89,18 +89,20 @@ export function checkCreateParams(
 /** Parameters of send.createDestination (PROTOCOL.md), the same schema for the extension's input and the simulator's checks. */
 export const CreateDestinationParams = z
   .strictObject({
-    destinationAddress: HostAddress,
-    destinationPort: z.number().int().min(1).max(65535).optional(),
-    senderPort: z.number().int().min(0).max(65535).optional(),
-    sendRateMax: z.number().positive().optional(),
-    permittedDestinationPublicKey: z.string().max(4096).optional(),
-    relayAddress: HostAddress.optional(),
-    relayPort: z.number().int().min(1).max(65535).optional(),
-    socketSendBufferSize: z.number().int().positive().optional(),
-    socketRecvBufferSize: z.number().int().positive().optional(),
-    transferDefaults: TransferDefaultsInput.optional(),
-    priorityLanes: PriorityLanes.optional(),
-    userData: UserDataInput.optional(),
+    destinationAddress: HostAddress.describe('Host name or IP address of the receiving JetStream server.'),
+    destinationPort: z.number().int().min(1).max(65535).optional().describe('UDP port of the destination (default 8886).'),
+    senderPort: z.number().int().min(0).max(65535).optional().describe('UDP port to send from; 0 picks one.'),
+    sendRateMax: z.number().positive().optional().describe('Maximum send rate, in kilobits per second (100000 = 100 Mbit/s).'),
+    permittedDestinationPublicKey: z.string().max(4096).optional().describe('Public key the destination must present.'),
+    relayAddress: HostAddress.optional().describe('Host name or IP address of a relay to send through.'),
+    relayPort: z.number().int().min(1).max(65535).optional().describe('UDP port of the relay.'),
+    socketSendBufferSize: z.number().int().positive().optional().describe('Socket send buffer, in bytes.'),
+    socketRecvBufferSize: z.number().int().positive().optional().describe('Socket receive buffer, in bytes.'),
+    transferDefaults: TransferDefaultsInput.optional().describe(
+      'Defaults of transfers to this destination (priority, lane, rate, overwrite mode, …).',
+    ),
+    priorityLanes: PriorityLanes.optional().describe("Bandwidth lanes: each lane's name and its proportion of the rate."),
+    userData: UserDataInput.optional().describe('Your own text keys and values.'),
   })
   .superRefine((p, ctx) => checkCreateParams(p, ctx));
 export type CreateDestinationParams = z.infer<typeof CreateDestinationParams>;

@@ -8,7 +8,9 @@ import { CreateDestinationParams, UserDataKey, UserDataValue, checkCreateParams 
 import { DEFAULT_DESTINATION_PORT } from './rows';
 
 /** userData as the file says it: a text value sets the key, null removes it; keys not named are left alone. */
-const FileUserData = z.record(UserDataKey, UserDataValue.nullable());
+const FileUserData = z
+  .record(UserDataKey, UserDataValue.nullable())
+  .describe('Your own text keys and values: a text value sets the key, null removes it, keys not named are left alone.');
 
 const { userData: _createUserData, ...createShape } = CreateDestinationParams.shape;
 
