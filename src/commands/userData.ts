@@ -174,6 +174,16 @@ async function remove(d: UserDataDeps, arg: unknown): Promise<EditOutcome | unde
   const entry = row?.userData.find(([k]) => k === node.key);
   if (!row || !entry) return undefined;
   const [, value, editable] = entry;
+  if (!editable) {
+    // A value that is not text cannot be written back as it was, so there is no Undo: ask first instead.
+    const del = vscode.l10n.t('Delete');
+    const sure = await vscode.window.showWarningMessage(
+      vscode.l10n.t("Delete userData '{0}' of {1}?", node.key, row.label),
+      { modal: true, detail: vscode.l10n.t('Its value is not text: it cannot be restored by Undo.') },
+      del,
+    );
+    if (sure !== del) return undefined;
+  }
   const outcome = await deleteUserData(d, node.server, node.destinationId, node.key);
   if (outcome.result !== 'landed') {
     // A Retry checks the key still holds what the user saw, so a colleague's newer value is never removed.
@@ -184,7 +194,7 @@ async function remove(d: UserDataDeps, arg: unknown): Promise<EditOutcome | unde
     if (!fromPanel(arg)) await tell(d, outcome, node.key, retry);
     return outcome;
   }
-  if (!editable) return outcome; // a value that is not text cannot be written back as it was
+  if (!editable) return outcome;
   const what = vscode.l10n.t("delete of userData '{0}' on {1}", node.key, row.label);
   const undo = async () => {
     const back = await setUserData(d, node.server, node.destinationId, node.key, value, null);

@@ -97,3 +97,56 @@ describe('Delete of a userData entry, then Retry', () => {
     );
   });
 });
+
+describe('Delete of a userData entry whose value is not text', () => {
+  /** A destination whose `limits` holds an object: shown in the tree, but not writable back by Undo. */
+  function objectValue() {
+    shown.length = 0;
+    const data: Record<string, unknown> = { limits: { max: 5 } };
+    const { client, calls } = stubClient((command, params) => {
+      if (command === 'send.getDestination') return record(1, { userData: { ...data } });
+      if (command === 'send.deleteObjectUserData') {
+        for (const k of params.keys as string[]) delete data[k];
+        return { ...data };
+      }
+      throw new Error(`unexpected ${command}`);
+    });
+    const row = toRow(record(1, { userData: { limits: { max: 5 } } }) as unknown as ListedDestination, T, (s) => s);
+    const offers: unknown[] = [];
+    const deps = {
+      mirror: {
+        row: (server: string, key: string) => (server === 'lab' && key === row.key ? row : undefined),
+        server: () => undefined,
+        servers: () => [],
+        editUserData: (_s: string, _k: string, change: Parameters<typeof editUserData>[2]) => editUserData(client, 'd-1', change),
+      } as unknown as DestinationMirror,
+      log: { info: () => undefined, warn: () => undefined } as unknown as vscode.LogOutputChannel,
+      undo: { offer: (what: string) => offers.push(what), run: async () => undefined },
+      tree: {},
+      treeView: { selection: [] },
+      panels: {},
+    } as unknown as UserDataDeps;
+    registered.clear();
+    registerUserDataCommands(deps);
+    const remove = () => registered.get('jetstream.deleteUserData')!({ server: 'lab', destinationId: 'd-1', key: 'limits' });
+    return { data, remove, offers, removalsSent: () => calls.filter((c) => c === 'send.deleteObjectUserData').length };
+  }
+
+  it('asks first, since Undo cannot bring it back; Cancel deletes nothing', async () => {
+    const s = objectValue();
+    answer = () => undefined;
+    await s.remove();
+    assert.match(shown[0]?.text ?? '', /Delete userData 'limits' of .*\?/);
+    assert.equal(s.removalsSent(), 0);
+    assert.deepEqual(s.data, { limits: { max: 5 } });
+  });
+
+  it('deletes once confirmed, and offers no Undo it could not keep', async () => {
+    const s = objectValue();
+    answer = (text) => (/^Delete userData/.test(text) ? 'Delete' : undefined);
+    await s.remove();
+    assert.equal(s.removalsSent(), 1);
+    assert.deepEqual(s.data, {});
+    assert.deepEqual(s.offers, []);
+  });
+});
