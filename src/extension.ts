@@ -12,6 +12,7 @@ import { registerDestinationCommands } from './commands/destinations';
 import { registerConsoleCommands } from './commands/consoleCommands';
 import { applyPlan, planOf, registerDestinationsFileCommands, type ApplyResult } from './commands/destinationsFile';
 import { registerServerCommands, saveProfile, signIn } from './commands/servers';
+import { registerTableCommands } from './commands/table';
 import { deleteUserData, registerUserDataCommands, setUserData } from './commands/userData';
 import { FILTER_KEY, registerViewCommands, sortLabel, storedSort } from './commands/view';
 import { DemoServer } from './demoServer';
@@ -121,6 +122,8 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
   polling();
 
   const targets = { mirror, tree, treeView, panels };
+  // The destinations table shows live data as a details panel does: polling runs while either is visible.
+  let tableVisible = false;
   const alerts = new DestinationAlerts({ mirror, tree, treeView, log, gate });
   context.subscriptions.push(
     log,
@@ -139,7 +142,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     treeView.onDidExpandElement((e) => tree.setExpanded(e.element, true)),
     treeView.onDidCollapseElement((e) => tree.setExpanded(e.element, false)),
     vscode.window.onDidChangeWindowState((e) => gate.set({ windowFocused: e.focused })),
-    panels.onDidChangeVisible((visible) => gate.set({ panelVisible: visible })),
+    panels.onDidChangeVisible(() => gate.set({ panelVisible: panels.anyVisible || tableVisible })),
     // The tree follows the panel in front, without taking the focus from it.
     panels.onDidBecomeActive((t) => {
       if (!treeView.visible || !mirror.row(t.server, t.key)) return;
@@ -169,6 +172,17 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     new DestinationsFileFeatures(mirror),
     ...registerDestinationsFileCommands({ ...targets, reports, log }),
     ...registerConsoleCommands(targets),
+    ...registerTableCommands({
+      ...targets,
+      log,
+      undo,
+      state: context.globalState,
+      extensionUri: context.extensionUri,
+      onDidChangeVisible: (visible) => {
+        tableVisible = visible;
+        gate.set({ panelVisible: panels.anyVisible || tableVisible });
+      },
+    }),
   );
   return {
     mirror,
