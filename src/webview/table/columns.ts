@@ -35,7 +35,7 @@ const WIDTHS: Record<BaseColumn, number> = {
   address: 230,
   status: 150,
   rate: 190,
-  rtt: 90,
+  rtt: 110,
   queue: 80,
   owner: 110,
   error: 240,
