@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSim, stopSim } from './sims';
 import { control, engineFor, eventsBySort, floor, median, memory, polling, round, tick } from './ticks';
+import { tableFigures } from './table';
 import { oneCall, perMinute } from './transports';
 
 const { values: opts } = parseArgs({
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
   for (const n of SIZES) await sizeRun(n, figures, rows);
   Object.assign(figures, await oneCall(opts.quick));
   Object.assign(figures, await perMinute(opts.quick ? 10 : 60));
+  Object.assign(figures, tableFigures(root));
   sizes(figures);
   const f = (k: string) => figures[k] ?? 'not measured';
   console.log(
@@ -155,6 +157,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `A minute of 1 Hz polling, after the first sign-in: sign-ins http ${f('loginsPerMinuteHttp')}, console ${f('loginsPerMinuteCli')}, python ${f('loginsPerMinutePython')}; process starts console ${f('processStartsPerMinuteCli')}, python ${f('processStartsPerMinutePython')}${opts.quick ? ' (from 10 s)' : ''}`,
+  );
+  console.log(
+    `Destinations table, 100,000 rows in Chromium: first paint ${f('tableFirstPaintMs100k')} ms (all rows ${f('tableAllRowsMs100k')} ms), a filter answers in ${f('tableFilterMs100k')} ms (words ${f('tableFilterWordsMs100k')} ms), scrolling at ${f('tableScrollFps100k')} frames/s`,
   );
   console.log(
     `Bundles: extension ${f('extensionBundleBytes')} B, worker ${f('workerBundleBytes')} B, webview ${f('webviewBundleBytes')} B, .vsix ${f('vsixBytes')} B`,
