@@ -125,6 +125,8 @@ export class DestinationsTable implements vscode.Disposable {
     this.panelSubscriptions = [];
     this.panel = undefined;
     this.ready = false;
+    // Nothing is kept for a page that is gone: the next one is sent everything.
+    this.feed.reset();
     this.visibilityChanged();
   }
 

@@ -24,6 +24,7 @@ import {
   type TableRow,
   type TableSort,
 } from '../../src/model/table';
+import { tableTarget } from '../../src/commands/table';
 import { TableFeed } from '../../src/model/tableFeed';
 import { row as mirrorRow } from '../fixtures/rows';
 
@@ -382,5 +383,24 @@ describe('the change feed', () => {
   it('sends a reset even when there are no rows', () => {
     const feed = new TableFeed({ servers: () => [] });
     assert.deepEqual(feed.take(), [{ reset: true, upserts: [], removed: [], done: true }]);
+  });
+});
+
+describe('Open Destinations Table', () => {
+  it('selects the row of a { server, destinationId } argument, and ignores any other shape', () => {
+    assert.deepEqual(tableTarget({ server: 'Lab', destinationId: 'd-1' }), { server: 'Lab', key: 'd-1' });
+    assert.deepEqual(tableTarget({ kind: 'destination', server: 'Lab', destinationId: 'd-2' }), { server: 'Lab', key: 'd-2' });
+    for (const other of [
+      undefined,
+      null,
+      'Lab',
+      3,
+      [],
+      [{ server: 'Lab', destinationId: 'd-1' }],
+      { server: 'Lab' },
+      { server: '', destinationId: 'x' },
+      { server: 'Lab', destinationId: 7 },
+    ])
+      assert.equal(tableTarget(other), undefined, JSON.stringify(other));
   });
 });
