@@ -199,7 +199,7 @@ export async function memory(sim: Sim, engine: Engine, snapshots: number): Promi
     await control(sim, 'sim.tick');
     await engine.mirror.request({ op: 'refresh', server: 'bench', manual: false });
   }
-  // The main thread's garbage is collected; the worker's cannot be from here, so its figure is an upper bound.
+  // Both threads collect their garbage first (the worker in its stats op): the figure is live memory.
   (globalThis as { gc?: () => void }).gc?.();
   const worker = await engine.mirror.request({ op: 'stats' });
   const main = process.memoryUsage();

@@ -171,6 +171,8 @@ export class Engine {
       case 'test':
         return this.test(o.profile, o.secret);
       case 'stats': {
+        // Live memory, as on the main thread: garbage collected first where the host allows it (--expose-gc).
+        (globalThis as { gc?: () => void }).gc?.();
         const m = process.memoryUsage();
         return { heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, cpuMs: threadCpuMs() };
       }
