@@ -63,6 +63,33 @@ export class ServerHistory {
     this.count = 0;
   }
 
+  /**
+   * One destination's send rate average over the `spanMs` up to the latest snapshot, in `points` buckets
+   * of equal time, oldest first: each the mean of its samples, null where there was none (a sparkline's
+   * worth). Undefined when the destination has no history. Reads back only as far as the span.
+   */
+  recentRates(id: string, points: number, spanMs: number): (number | null)[] | undefined {
+    const values = this.series.get(id);
+    if (!values || this.count === 0 || points < 1 || !(spanMs > 0)) return undefined;
+    const sums = new Float64Array(points);
+    const counts = new Uint32Array(points);
+    const end = this.times[(this.count - 1) % this.capacity]!;
+    const start = end - spanMs;
+    const first = this.count - Math.min(this.count, this.capacity);
+    for (let i = this.count - 1; i >= first; i--) {
+      const slot = i % this.capacity;
+      const t = this.times[slot]!;
+      if (t <= start) break;
+      const v = values[slot * FIELDS]!;
+      if (Number.isNaN(v)) continue;
+      // Slices are (from, to]: the latest snapshot ends the last one.
+      const bucket = Math.max(0, Math.min(points - 1, Math.ceil(((t - start) * points) / spanMs) - 1));
+      sums[bucket] = sums[bucket]! + v;
+      counts[bucket] = counts[bucket]! + 1;
+    }
+    return Array.from(sums, (sum, i) => (counts[i] ? sum / counts[i]! : null));
+  }
+
   get(id: string): HistorySeries {
     const out: HistorySeries = { t: [], sendRateAverage: [], sendRateMax: [], roundTripTimeMs: [] };
     const values = this.series.get(id);

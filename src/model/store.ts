@@ -110,6 +110,11 @@ export class DestinationStore implements Disposable {
     return this.histories.get(server)?.get(id) ?? { t: [], sendRateAverage: [], sendRateMax: [], roundTripTimeMs: [] };
   }
 
+  /** A destination's recent send rate in `points` buckets over `spanMs` (ServerHistory.recentRates). */
+  recentRates(server: string, id: string, points: number, spanMs: number): (number | null)[] | undefined {
+    return this.histories.get(server)?.recentRates(id, points, spanMs);
+  }
+
   /**
    * The client for a server, opened once and reused until its profile or secret changes. A server that
    * refused its credentials gets none: every command would send the refused password again.

@@ -15,7 +15,15 @@ import type { DestinationMirror } from '../model/mirror';
 import { serverProblem } from '../model/rowText';
 import { normalizeView } from '../model/table';
 import { TableFeed } from '../model/tableFeed';
-import { FromTable, TABLE_VIEW_TYPE, type ServerLine, type ToTable } from '../webview/tableProtocol';
+import {
+  FromTable,
+  HISTORY_POINTS,
+  HISTORY_SPAN_MS,
+  TABLE_VIEW_TYPE,
+  type RateSeries,
+  type ServerLine,
+  type ToTable,
+} from '../webview/tableProtocol';
 import type { PanelTarget } from './detailsPanel';
 import { tableHtml } from './tableHtml';
 
@@ -40,6 +48,9 @@ export class DestinationsTable implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reveal: PanelTarget | undefined;
   private serversSent = '';
+  /** The rows whose sparklines the page asked for last, not answered yet; one request runs at a time. */
+  private historyAsked: number[] | undefined;
+  private historyRunning = false;
   private readonly visibleEmitter = new vscode.EventEmitter<boolean>();
   /** Whether the table is visible: someone is looking at live data. */
   readonly onDidChangeVisible = this.visibleEmitter.event;
@@ -221,6 +232,45 @@ export class DestinationsTable implements vscode.Disposable {
       case 'removeUserData':
         await this.actions.removeUserData(targets(m.rows));
         return;
+      case 'history':
+        this.historyAsked = m.rows;
+        if (!this.historyRunning) await this.answerHistory();
+        return;
+    }
+  }
+
+  /** The recent send rate of the rows the page shows, from the engine's plot history; only the latest request counts. */
+  private async answerHistory(): Promise<void> {
+    this.historyRunning = true;
+    try {
+      while (this.historyAsked) {
+        const rows = this.historyAsked;
+        this.historyAsked = undefined;
+        if (!this.visible) continue;
+        const known = rows.flatMap((n) => {
+          const target = this.feed.target(n);
+          return target ? [{ n, target }] : [];
+        });
+        if (!known.length) continue;
+        let answer: ((number | null)[] | null)[];
+        try {
+          answer = await this.mirror.request({
+            op: 'rateHistory',
+            targets: known.map((k) => k.target),
+            points: HISTORY_POINTS,
+            spanMs: HISTORY_SPAN_MS,
+          });
+        } catch {
+          continue; // the engine is restarting: the page asks again in a few seconds
+        }
+        const series: RateSeries[] = known.flatMap(({ n }, i) => {
+          const rates = answer[i];
+          return rates ? [{ n, rates }] : [];
+        });
+        await this.post({ type: 'history', spanMs: HISTORY_SPAN_MS, series });
+      }
+    } finally {
+      this.historyRunning = false;
     }
   }
 

@@ -52,6 +52,19 @@ export const ServerLine = z.object({
 });
 export type ServerLine = z.infer<typeof ServerLine>;
 
+/** The sparklines: rows one history request may name, and points one series has. */
+export const HISTORY_ROWS = 200;
+export const HISTORY_POINTS = 60;
+/** The time a sparkline spans. */
+export const HISTORY_SPAN_MS = 5 * 60_000;
+
+export const RateSeries = z.object({
+  n: RowNumber,
+  /** Mean send rate per equal slice of the span, oldest first; null where there was no sample. */
+  rates: z.array(z.number().nullable()).max(HISTORY_POINTS),
+});
+export type RateSeries = z.infer<typeof RateSeries>;
+
 export const ToTable = z.discriminatedUnion('type', [
   /** The view remembered, sent first. */
   z.object({ type: z.literal('view'), view: TableView }),
@@ -69,6 +82,8 @@ export const ToTable = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reveal'), n: RowNumber }),
   /** Sort afresh now (a manual Refresh). */
   z.object({ type: z.literal('resort') }),
+  /** Recent send rates of rows the page asked about (rows without history are left out). */
+  z.object({ type: z.literal('history'), spanMs: z.number().positive(), series: z.array(RateSeries).max(HISTORY_ROWS) }),
 ]);
 export type ToTable = z.infer<typeof ToTable>;
 
@@ -83,5 +98,7 @@ export const FromTable = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setUserData'), rows: Rows }),
   z.object({ type: z.literal('removeUserData'), rows: Rows }),
   z.object({ type: z.literal('refresh') }),
+  /** The rows in view want their recent send rate (sparklines). */
+  z.object({ type: z.literal('history'), rows: z.array(RowNumber).min(1).max(HISTORY_ROWS) }),
 ]);
 export type FromTable = z.infer<typeof FromTable>;

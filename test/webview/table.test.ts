@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { formatRate } from '../../src/model/format';
 import type { TableRow } from '../../src/model/table';
 import { HOSTILE_STRINGS } from '../fixtures/hostile';
 import { Harness, root, type PanelPage, type Posted } from './harness';
@@ -44,6 +45,26 @@ const shownKeys = () =>
   );
 const posted = async (type: string): Promise<Posted[]> => (await panel.posted()).filter((m) => m.type === type);
 const row = (i: number) => panel.page.locator(`#grid .row[aria-rowindex="${i + 2}"]`);
+
+/** A row's recent send rate as the extension would answer: a slow wave, and a gap at the start for every fifth row (it came late). */
+const ratesOf = (n: number) =>
+  Array.from({ length: 60 }, (_, i) =>
+    n % 5 === 0 && i < 15 ? null : Math.round(20_000 + 15_000 * Math.sin((i + n * 7) / 6) + ((n * 7919) % 40_000)),
+  );
+
+/** Waits for the page's request number `index` for the history of the rows in view, and answers it; the rows asked for. */
+async function answerHistory(index = 0): Promise<number[]> {
+  let asked: Posted[] = [];
+  for (let i = 0; i < 60 && asked.length <= index; i++) {
+    await panel.page.waitForTimeout(50);
+    asked = await posted('history');
+  }
+  const rows = asked[index]?.rows as number[] | undefined;
+  assert.ok(rows?.length, 'the page asks for the history of the rows in view');
+  await panel.post({ type: 'history', spanMs: 300_000, series: rows.map((n) => ({ n, rates: ratesOf(n) })) });
+  await frame();
+  return rows;
+}
 
 async function small(n = 300): Promise<void> {
   panel = await harness.openTable({ width: 1400, height: 700 });
@@ -94,6 +115,36 @@ describe('the destinations table', () => {
     await panel.page.click('button.sort[data-column="rate"]');
     await panel.page.waitForTimeout(50);
     assert.equal(await panel.page.locator('[role=columnheader][aria-sort="ascending"] .title').innerText(), 'Send rate / max');
+  });
+
+  it('draws a sparkline of the recent send rate in each row in view, asked for as rows come into view, with its figures in words', async () => {
+    await small();
+    const rows = await answerHistory();
+    const inView = await panel.page.$$eval('#grid .row:not([hidden])', (els) =>
+      els.filter((el) => el.getBoundingClientRect().top < window.innerHeight).map((el) => Number(el.getAttribute('data-n'))),
+    );
+    assert.ok(rows.length <= 40 && rows.length >= inView.length - 2, `${rows.length} rows asked for, ${inView.length} in view`);
+    assert.equal(rows[0], 1, 'the top row first');
+    const spark = row(0).locator('.cell.rate svg.spark');
+    const values = ratesOf(1).filter((v) => v !== null);
+    assert.equal(await spark.getAttribute('role'), 'img');
+    assert.equal(
+      await spark.getAttribute('aria-label'),
+      `Send rate over the last 5 minutes: min ${formatRate(Math.min(...values))}, max ${formatRate(Math.max(...values))}`,
+    );
+    assert.notEqual(await spark.locator('path.line').getAttribute('d'), '');
+    // A row not asked about yet has no chart, and says nothing.
+    const below = row(rows.length + 2).locator('.cell.rate svg.spark');
+    assert.equal(await below.getAttribute('aria-label'), null);
+    assert.equal(await below.getAttribute('aria-hidden'), 'true');
+    // Scrolled: the page asks for the rows now in view, once the scroll stops.
+    await panel.page.locator('#grid').evaluate((g) => (g.scrollTop = 24 * 100));
+    const next = await answerHistory(1);
+    assert.equal(next[0], 101);
+    assert.match(
+      (await row(100).locator('.cell.rate svg.spark').getAttribute('aria-label')) ?? '',
+      /^Send rate over the last 5 minutes: min /,
+    );
   });
 
   it('keeps a live sort in place while numbers move, and sorts again on Refresh', async () => {
@@ -270,6 +321,7 @@ describe('the destinations table', () => {
     it(`looks native in ${theme}`, async () => {
       panel = await harness.openTable({ theme, width: 1400, height: 520 });
       await loadRows(panel, 400);
+      await answerHistory();
       await row(2).click();
       await row(4).click({ modifiers: ['Shift'] });
       await row(7).click({ modifiers: ['Control'] });

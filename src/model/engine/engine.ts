@@ -20,7 +20,15 @@ import { DestinationStore } from '../store';
 import { editUserData } from '../userDataEdit';
 import { deleteConfirmed } from '../deletes';
 import { Painter, wireError } from './painter';
-import type { FromEngine, Operation, OperationResults, ToEngine, TooltipFields } from './protocol';
+import {
+  RATE_HISTORY_POINTS,
+  RATE_HISTORY_TARGETS,
+  type FromEngine,
+  type Operation,
+  type OperationResults,
+  type ToEngine,
+  type TooltipFields,
+} from './protocol';
 
 export interface EngineHost {
   post(message: FromEngine): void;
@@ -170,6 +178,10 @@ export class Engine {
         return exportFile(o.server, await this.fresh(o.server));
       case 'test':
         return this.test(o.profile, o.secret);
+      case 'rateHistory': {
+        const points = Math.max(1, Math.min(RATE_HISTORY_POINTS, Math.floor(o.points)));
+        return o.targets.slice(0, RATE_HISTORY_TARGETS).map((t) => this.store.recentRates(t.server, t.key, points, o.spanMs) ?? null);
+      }
       case 'stats': {
         // Live memory, as on the main thread: garbage collected first where the host allows it (--expose-gc).
         (globalThis as { gc?: () => void }).gc?.();

@@ -138,7 +138,17 @@ export type Operation =
   | { op: 'test'; profile: ServerProfile; secret: Secret }
   | { op: 'refresh'; server?: string | undefined; manual: boolean }
   /** The engine thread's own memory and CPU, for the benchmark and for diagnosing a slow host. */
-  | { op: 'stats' };
+  | { op: 'stats' }
+  /**
+   * Recent send rate of several destinations for the table's sparklines: per target, `points` means
+   * over the last `spanMs` (history.ts recentRates), or null without history. At most RATE_HISTORY_TARGETS.
+   */
+  | { op: 'rateHistory'; targets: { server: string; key: string }[]; points: number; spanMs: number };
+
+/** Targets one rateHistory request reads at most (a table shows a few dozen rows). */
+export const RATE_HISTORY_TARGETS = 200;
+/** Buckets one rateHistory series has at most. */
+export const RATE_HISTORY_POINTS = 120;
 
 export interface OperationResults {
   details: DetailsMessage | undefined;
@@ -154,6 +164,7 @@ export interface OperationResults {
   test: true;
   refresh: null;
   stats: EngineStats;
+  rateHistory: ((number | null)[] | null)[];
 }
 
 export interface EngineStats {

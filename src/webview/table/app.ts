@@ -19,15 +19,20 @@ import {
 } from '../../model/table';
 import { debounce, h, setText } from '../dom';
 import * as l10n from '../strings';
-import type { FromTable, ServerLine, ToTable } from '../tableProtocol';
+import { HISTORY_ROWS, type FromTable, type ServerLine, type ToTable } from '../tableProtocol';
 import { ColumnChooser } from './chooser';
 import { columnDef } from './columns';
 import { Grid } from './grid';
+import { rateHistory } from './sparkline';
 
 type Action = 'open' | 'delete' | 'setUserData' | 'removeUserData';
 
 const idle = (fn: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 20);
+
+/** The sparklines of the rows in view are asked for again this often, and this long after a scroll stops. */
+const HISTORY_REFRESH_MS = 5000;
+const HISTORY_DEBOUNCE_MS = 250;
 
 const MOVES: Record<string, Move> = { ArrowUp: 'up', ArrowDown: 'down', PageUp: 'pageUp', PageDown: 'pageDown', Home: 'home', End: 'end' };
 
@@ -58,6 +63,8 @@ export class TablePage {
   private readonly buttons: Record<Action, HTMLButtonElement>;
   private readonly chooser: ColumnChooser;
   private readonly saveView = debounce(() => this.post({ type: 'view', view: this.view() }), 300);
+  private readonly askHistorySoon = debounce(() => this.askHistory(), HISTORY_DEBOUNCE_MS);
+  private historyAsked = { rows: '', at: 0 };
 
   constructor(
     root: HTMLElement,
@@ -148,7 +155,21 @@ export class TablePage {
     // Under the header, where the rows would be.
     this.grid.element.append(this.empty);
     this.grid.setColumns(this.columns.map(columnDef), this.model.sort);
+    this.grid.element.addEventListener('scroll', this.askHistorySoon, { passive: true });
+    setInterval(() => this.askHistory(), HISTORY_REFRESH_MS);
     this.schedule();
+  }
+
+  /** The recent send rate of the rows in view, for their sparklines: when they change, else every few seconds while seen. */
+  private askHistory(): void {
+    if (this.phase !== 'live' || !this.columns.includes('rate') || document.visibilityState === 'hidden') return;
+    const rows = this.grid.rowsInView().slice(0, HISTORY_ROWS);
+    if (!rows.length) return;
+    const key = rows.join(',');
+    const now = Date.now();
+    if (key === this.historyAsked.rows && now - this.historyAsked.at < HISTORY_REFRESH_MS - HISTORY_DEBOUNCE_MS) return;
+    this.historyAsked = { rows: key, at: now };
+    this.post({ type: 'history', rows });
   }
 
   receive(m: ToTable): void {
@@ -161,6 +182,8 @@ export class TablePage {
         break;
       case 'rows':
         this.model.apply(m.upserts, m.removed, m.reset);
+        if (m.reset) rateHistory.clear();
+        else rateHistory.delete(m.removed);
         if (m.reset) {
           this.selection.clear();
           this.phase = 'loading';
@@ -179,6 +202,10 @@ export class TablePage {
       case 'resort':
         this.model.resort();
         break;
+      case 'history':
+        rateHistory.set(m.spanMs, m.series);
+        this.grid.repaint('rate');
+        return;
     }
     this.schedule();
   }
@@ -240,6 +267,7 @@ export class TablePage {
     this.grid.setData(shown, (n) => this.model.row(n), this.selection.selected, this.selection.focus);
     this.showCount();
     this.showEmpty();
+    this.askHistorySoon();
     const some = this.selection.selected.size > 0;
     this.buttons.open.disabled = this.target() === undefined;
     this.buttons.delete.disabled = this.buttons.setUserData.disabled = this.buttons.removeUserData.disabled = !some;

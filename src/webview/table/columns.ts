@@ -8,6 +8,7 @@ import type { DestinationStatus } from '../../model/status';
 import { isBaseColumn, userDataKeyOf, type BaseColumn, type ColumnId, type TableRow } from '../../model/table';
 import { h, setAttr, setText } from '../dom';
 import * as l10n from '../strings';
+import { makeSparkline, paintSparkline, rateHistory } from './sparkline';
 
 export interface ColumnDef {
   id: ColumnId;
@@ -34,7 +35,7 @@ const WIDTHS: Record<BaseColumn, number> = {
   server: 110,
   address: 230,
   status: 150,
-  rate: 190,
+  rate: 260,
   rtt: 110,
   queue: 80,
   owner: 110,
@@ -116,9 +117,17 @@ const status: Pick<ColumnDef, 'make' | 'paint'> = {
 };
 
 const rate: Pick<ColumnDef, 'make' | 'paint'> = {
-  // The bar last, at the cell's edge: bars line up down the column whatever the numbers' width.
-  make: () => h('div', { class: 'cell rate', role: 'gridcell' }, h('span'), h('span', { class: 'bar' }, h('span', { class: 'level' }))),
+  // The sparkline and the bar last, at the cell's edge: they line up down the column whatever the numbers' width.
+  make: () =>
+    h(
+      'div',
+      { class: 'cell rate', role: 'gridcell' },
+      h('span'),
+      makeSparkline(),
+      h('span', { class: 'bar' }, h('span', { class: 'level' })),
+    ),
   paint(cell, r) {
+    paintSparkline(cell.children[1] as SVGSVGElement, rateHistory.get(r.n), rateHistory.spanMs);
     const level = cell.lastElementChild!.firstElementChild as HTMLElement;
     const share = r.rateMax > 0 ? Math.max(0, Math.min(1, r.rate / r.rateMax)) : 0;
     const width = `${Math.round(share * 100)}%`;

@@ -127,6 +127,20 @@ export class Grid {
     this.schedule();
   }
 
+  /** The rows in view now (not those drawn beyond the edges), top first. */
+  rowsInView(): number[] {
+    const view = Math.max(ROW_HEIGHT, this.element.clientHeight - HEAD_HEIGHT);
+    const first = Math.floor(this.element.scrollTop / ROW_HEIGHT);
+    return this.shown.slice(first, Math.ceil((this.element.scrollTop + view) / ROW_HEIGHT));
+  }
+
+  /** Paints one column's cells of the rows drawn again, though their rows did not change (new sparklines). */
+  repaint(column: ColumnId): void {
+    const i = this.columns.findIndex((c) => c.id === column);
+    if (i < 0) return;
+    for (const slot of this.pool) if (slot.row && !slot.el.hidden) this.columns[i]!.paint(slot.cells[i]!, slot.row);
+  }
+
   /** Row elements in the DOM now. */
   get domRows(): number {
     return this.canvas.childElementCount;
