@@ -277,7 +277,7 @@ describe('destinations files in the editor, as a person uses them', () => {
     await dialog()
       .locator('.monaco-button', { hasText: /^Apply$/ })
       .click();
-    await notifications(page, `Applied ${FILE} to 'Demo': 1 steps.`).waitFor({ timeout: 30000 });
+    await notifications(page, `Applied ${FILE} to 'Demo': 1 step.`).waitFor({ timeout: 30000 });
     const a = await onServer(NEW_A);
     assert.equal(a?.sendRateMax, 50000, 'recreated with the new maximum');
     assert.notEqual(a?.destinationId, old.destinationId, 'a new destination');
