@@ -13,7 +13,7 @@
 import * as vscode from 'vscode';
 import type { DestinationMirror } from '../model/mirror';
 import { serverProblem } from '../model/rowText';
-import { normalizeView } from '../model/table';
+import { normalizeView } from '../model/tableView';
 import { TableFeed } from '../model/tableFeed';
 import {
   FromTable,

@@ -6,7 +6,8 @@
  */
 import * as z from 'zod';
 import { DESTINATION_STATUSES } from '../model/status';
-import { isColumnId, type ColumnId, type TableRow, type TableViewState } from '../model/table';
+import { isColumnId, type ColumnId, type TableRow } from '../model/table';
+import type { TableViewState } from '../model/tableView';
 
 export const TABLE_VIEW_TYPE = 'jetstream.destinationsTable';
 

@@ -6,24 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Row } from '../../src/model/engine/protocol';
-import {
-  DEFAULT_COLUMNS,
-  formatTableFilter,
-  nextSort,
-  normalizeColumns,
-  normalizeView,
-  parseTableFilter,
-  RESORT_MS,
-  sortRows,
-  tableMatcher,
-  TableModel,
-  tableRow,
-  TableSelection,
-  toggleColumn,
-  type TableFilter,
-  type TableRow,
-  type TableSort,
-} from '../../src/model/table';
+import { RESORT_MS } from '../../src/model/order';
+import { DEFAULT_COLUMNS, normalizeColumns, tableRow, toggleColumn, type TableRow } from '../../src/model/table';
+import { formatTableFilter, parseTableFilter, tableMatcher, type TableFilter } from '../../src/model/tableFilter';
+import { TableModel } from '../../src/model/tableModel';
+import { TableSelection } from '../../src/model/tableSelection';
+import { nextSort, sortRows, type TableSort } from '../../src/model/tableSort';
+import { normalizeView } from '../../src/model/tableView';
 import { tableTarget } from '../../src/commands/table';
 import { TableFeed } from '../../src/model/tableFeed';
 import { row as mirrorRow } from '../fixtures/rows';

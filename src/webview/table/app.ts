@@ -6,17 +6,11 @@
  * selects all, Enter opens, Delete deletes, F2 sets a userData key and Shift+F2 removes one.
  */
 import { formatCount } from '../../model/format';
-import {
-  DEFAULT_COLUMNS,
-  isTableFiltered,
-  nextSort,
-  NO_TABLE_FILTER,
-  parseTableFilter,
-  TableModel,
-  TableSelection,
-  type ColumnId,
-  type Move,
-} from '../../model/table';
+import { DEFAULT_COLUMNS, type ColumnId } from '../../model/table';
+import { isTableFiltered, NO_TABLE_FILTER, parseTableFilter } from '../../model/tableFilter';
+import { TableModel } from '../../model/tableModel';
+import { TableSelection, type Move } from '../../model/tableSelection';
+import { nextSort } from '../../model/tableSort';
 import { debounce, h, setText } from '../dom';
 import * as l10n from '../strings';
 import { HISTORY_ROWS, type FromTable, type ServerLine, type ToTable } from '../tableProtocol';

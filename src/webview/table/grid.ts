@@ -4,7 +4,9 @@
  * scroll by one row repaints one element, and a row whose data did not change is not touched.
  * Keyboard and pointer events go to the owner, which keeps the selection.
  */
-import type { ColumnId, SelectMods, TableRow, TableSort } from '../../model/table';
+import type { ColumnId, TableRow } from '../../model/table';
+import type { SelectMods } from '../../model/tableSelection';
+import type { TableSort } from '../../model/tableSort';
 import { h, setAttr } from '../dom';
 import * as l10n from '../strings';
 import type { ColumnDef } from './columns';
