@@ -2,24 +2,22 @@
  * The destinations table's page as one object: a toolbar (filter, count, actions, columns, refresh),
  * the virtual grid, and a line for servers that are loading or failing. Rows arrive from the
  * extension as changes; the model filters and sorts them here, so typing a filter answers at once.
- * Every action works from the keyboard: arrows, Shift and Ctrl/Cmd select, Space toggles, Ctrl/Cmd+A
- * selects all, Enter opens, Delete deletes, F2 sets a userData key and Shift+F2 removes one.
+ * Every action works from the keyboard (actions.ts); what the page says beside the rows is notes.ts.
  */
-import { formatCount } from '../../model/format';
 import { DEFAULT_COLUMNS, type ColumnId } from '../../model/table';
 import { isTableFiltered, NO_TABLE_FILTER, parseTableFilter } from '../../model/tableFilter';
 import { TableModel } from '../../model/tableModel';
-import { TableSelection, type Move } from '../../model/tableSelection';
+import { TableSelection } from '../../model/tableSelection';
 import { nextSort } from '../../model/tableSort';
 import { debounce, h, setText } from '../dom';
 import * as l10n from '../strings';
-import { HISTORY_ROWS, type FromTable, type ServerLine, type ToTable } from '../tableProtocol';
+import { HISTORY_ROWS, type FromTable, type ToTable } from '../tableProtocol';
+import { SelectionActions } from './actions';
 import { ColumnChooser } from './chooser';
 import { columnDef } from './columns';
 import { Grid } from './grid';
+import { TableNotes, type Phase } from './notes';
 import { rateHistory } from './sparkline';
-
-type Action = 'open' | 'delete' | 'setUserData' | 'removeUserData';
 
 const idle = (fn: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 20);
@@ -28,15 +26,13 @@ const idle = (fn: () => void) =>
 const HISTORY_REFRESH_MS = 5000;
 const HISTORY_DEBOUNCE_MS = 250;
 
-const MOVES: Record<string, Move> = { ArrowUp: 'up', ArrowDown: 'down', PageUp: 'pageUp', PageDown: 'pageDown', Home: 'home', End: 'end' };
-
 export class TablePage {
   readonly model = new TableModel();
   readonly selection = new TableSelection();
   readonly grid: Grid;
   private columns: ColumnId[] = [...DEFAULT_COLUMNS];
   private filterLine = '';
-  private phase: 'waiting' | 'loading' | 'live' = 'waiting';
+  private phase: Phase = 'waiting';
   private reveal: number | undefined;
   private frame = 0;
   private resortTimer: ReturnType<typeof setTimeout> | undefined;
@@ -51,10 +47,8 @@ export class TablePage {
     placeholder: l10n.t('Filter: words, status:error, owner:NAME, server:NAME, userData.KEY:VALUE'),
   });
   private readonly filterError = h('p', { id: 'filter-error', class: 'filter-error', role: 'alert', hidden: true });
-  private readonly count = h('span', { id: 'count', class: 'count', role: 'status' });
-  private readonly serverLine = h('p', { id: 'servers', class: 'servers', role: 'status', hidden: true });
-  private readonly empty = h('div', { id: 'empty', class: 'empty', hidden: true });
-  private readonly buttons: Record<Action, HTMLButtonElement>;
+  private readonly notes: TableNotes;
+  private readonly actions: SelectionActions;
   private readonly chooser: ColumnChooser;
   private readonly saveView = debounce(() => this.post({ type: 'view', view: this.view() }), 300);
   private readonly askHistorySoon = debounce(() => this.askHistory(), HISTORY_DEBOUNCE_MS);
@@ -71,7 +65,7 @@ export class TablePage {
         this.schedule();
       },
       open: (n) => this.post({ type: 'open', n }),
-      key: (e) => this.key(e),
+      key: (e) => this.actions.key(e),
     });
     this.grid.element.setAttribute('aria-label', l10n.t('Destinations'));
     // Tabbing into the grid puts the keyboard on a row: the first, when none had it yet.
@@ -87,21 +81,12 @@ export class TablePage {
         this.saveView();
       },
     );
-    const button = (action: Action, text: string, title: string) => {
-      const b = h('button', { type: 'button', id: `action-${action}`, text, title, disabled: true });
-      b.addEventListener('click', () => this.act(action));
-      return b;
-    };
-    this.buttons = {
-      open: button('open', l10n.t('Open Details'), l10n.t('Open the details of the focused destination (Enter)')),
-      delete: button('delete', l10n.t('Delete…'), l10n.t('Delete the selected destinations (Delete)')),
-      setUserData: button('setUserData', l10n.t('Set userData…'), l10n.t('Set a userData key on the selected destinations (F2)')),
-      removeUserData: button(
-        'removeUserData',
-        l10n.t('Remove userData…'),
-        l10n.t('Remove a userData key from the selected destinations (Shift+F2)'),
-      ),
-    };
+    this.actions = new SelectionActions(this.model, this.selection, this.grid, post, () => this.schedule());
+    this.notes = new TableNotes(this.model, this.selection, () => {
+      this.filterInput.value = '';
+      this.setFilter('');
+      this.filterInput.focus();
+    });
     const refresh = h('button', {
       type: 'button',
       id: 'refresh',
@@ -132,22 +117,22 @@ export class TablePage {
         'header',
         { class: 'toolbar' },
         this.filterInput,
-        this.count,
+        this.notes.count,
         h(
           'div',
           { class: 'actions', role: 'toolbar', 'aria-label': l10n.t('Actions on the selection') },
-          ...Object.values(this.buttons),
+          ...Object.values(this.actions.buttons),
           this.chooser.button,
           refresh,
         ),
       ),
       this.filterError,
       this.chooser.element,
-      this.serverLine,
+      this.notes.serverLine,
       this.grid.element,
     );
     // Under the header, where the rows would be.
-    this.grid.element.append(this.empty);
+    this.grid.element.append(this.notes.empty);
     this.grid.setColumns(this.columns.map(columnDef), this.model.sort);
     this.grid.element.addEventListener('scroll', this.askHistorySoon, { passive: true });
     setInterval(() => this.askHistory(), HISTORY_REFRESH_MS);
@@ -188,7 +173,7 @@ export class TablePage {
         }
         break;
       case 'servers':
-        this.showServers(m.servers);
+        this.notes.showServers(m.servers);
         break;
       case 'reveal':
         this.reveal = m.n;
@@ -259,12 +244,10 @@ export class TablePage {
     if (this.reveal !== undefined && this.model.row(this.reveal)) this.revealRow(this.reveal);
     const shown = this.model.shown;
     this.grid.setData(shown, (n) => this.model.row(n), this.selection.selected, this.selection.focus);
-    this.showCount();
-    this.showEmpty();
+    this.notes.showCount(this.phase);
+    this.notes.showEmpty(this.phase);
     this.askHistorySoon();
-    const some = this.selection.selected.size > 0;
-    this.buttons.open.disabled = this.target() === undefined;
-    this.buttons.delete.disabled = this.buttons.setUserData.disabled = this.buttons.removeUserData.disabled = !some;
+    this.actions.update();
     clearTimeout(this.resortTimer);
     const due = this.model.resortDueAt();
     if (due !== undefined) this.resortTimer = setTimeout(() => this.schedule(), Math.max(0, due - Date.now()) + 5);
@@ -287,95 +270,5 @@ export class TablePage {
     this.grid.setData(this.model.shown, (m) => this.model.row(m), this.selection.selected, this.selection.focus);
     this.grid.scrollToIndex(index);
     this.grid.element.focus({ preventScroll: true });
-  }
-
-  private showCount(): void {
-    const total = this.model.total;
-    const shown = this.model.shown.length;
-    const rows =
-      this.phase === 'waiting'
-        ? l10n.t('Loading…')
-        : isTableFiltered(this.model.filter)
-          ? l10n.t('{0} of {1} destinations', formatCount(shown), formatCount(total))
-          : total === 1
-            ? l10n.t('1 destination')
-            : l10n.t('{0} destinations', formatCount(total));
-    const selected = this.selection.selected.size;
-    const loading = this.phase === 'loading' ? ` · ${l10n.t('loading…')}` : '';
-    setText(this.count, `${rows}${loading}${selected ? ` · ${l10n.t('{0} selected', formatCount(selected))}` : ''}`);
-  }
-
-  private showEmpty(): void {
-    const none = this.phase === 'live' && this.model.shown.length === 0;
-    this.empty.hidden = !none;
-    if (!none) return;
-    const filtered = this.model.total > 0;
-    const text = filtered ? l10n.t('No destination matches the filter.') : l10n.t('There are no destinations yet.');
-    if (this.empty.dataset.text === text) return;
-    this.empty.dataset.text = text;
-    this.empty.replaceChildren(h('p', { text }));
-    if (filtered) {
-      const clear = h('button', { type: 'button', text: l10n.t('Clear Filter') });
-      clear.addEventListener('click', () => {
-        this.filterInput.value = '';
-        this.setFilter('');
-        this.filterInput.focus();
-      });
-      this.empty.append(clear);
-    }
-  }
-
-  private showServers(servers: ServerLine[]): void {
-    const notes = servers
-      .filter((s) => s.phase !== 'ok')
-      .map((s) => (s.phase === 'loading' ? l10n.t('{0}: loading…', s.name) : l10n.t('{0}: {1}', s.name, s.problem ?? l10n.t('error'))));
-    this.serverLine.hidden = !notes.length;
-    setText(this.serverLine, notes.join(' · '));
-  }
-
-  /** The row Open acts on: the focused one, else the first selected. */
-  private target(): number | undefined {
-    const focus = this.selection.focus;
-    if (focus !== undefined && this.model.isShown(focus)) return focus;
-    return this.selection.selected.size ? this.selection.inOrder(this.model.shown)[0] : undefined;
-  }
-
-  private act(action: Action): void {
-    if (action === 'open') {
-      const n = this.target();
-      if (n !== undefined) this.post({ type: 'open', n });
-      return;
-    }
-    const rows = this.selection.inOrder(this.model.shown);
-    if (rows.length) this.post({ type: action, rows });
-  }
-
-  private key(e: KeyboardEvent): void {
-    const toggle = e.ctrlKey || e.metaKey;
-    const move = MOVES[e.key];
-    if (move) {
-      e.preventDefault();
-      const n = this.selection.move(move, this.model.shown, { range: e.shiftKey, toggle }, this.grid.pageRows);
-      if (n !== undefined) this.grid.scrollToIndex(this.model.shown.indexOf(n));
-    } else if (e.key === ' ') {
-      e.preventDefault();
-      this.selection.toggleFocused(this.model.shown);
-    } else if (toggle && e.key.toLowerCase() === 'a') {
-      e.preventDefault();
-      this.selection.selectAll(this.model.shown);
-    } else if (e.key === 'Enter') {
-      e.preventDefault();
-      this.act('open');
-    } else if (e.key === 'Delete' || (e.metaKey && e.key === 'Backspace')) {
-      e.preventDefault();
-      this.act('delete');
-    } else if (e.key === 'F2') {
-      e.preventDefault();
-      this.act(e.shiftKey ? 'removeUserData' : 'setUserData');
-    } else if (e.key === 'Escape' && this.selection.selected.size) {
-      e.preventDefault();
-      this.selection.clear();
-    } else return;
-    this.schedule();
   }
 }
