@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as vscode from 'vscode';
 import { NO_FILTER, parseFilter } from '../../src/model/filter';
 import { DestinationMirror } from '../../src/model/mirror';
 import { DestinationsTreeProvider, type Node } from '../../src/views/tree';
@@ -99,6 +100,22 @@ describe('the tree provider', () => {
     tree.setView(parsed.filter, 'address');
     // The view's message and the filter row are written right after setView, before any getChildren.
     assert.deepEqual(tree.counts(), { shown: 2, total: 4 });
+  });
+
+  it('keeps an expanded row expanded after a filter and a sort', async (t) => {
+    const { tree, dispose } = await treeFor([0, 1, 2].map((i) => at(i, { userData: { team: `t${i}` } })));
+    t.after(dispose);
+    const node = tree.destinationNode('lab', 'd-1');
+    const state = () => tree.getTreeItem(tree.destinationNode('lab', 'd-1')).collapsibleState;
+    assert.equal(state(), vscode.TreeItemCollapsibleState.Collapsed, 'a row with userData starts folded');
+    tree.setExpanded(node, true); // as VS Code reports the user's click on its twistie
+    const words = parseFilter('example');
+    assert.ok('filter' in words);
+    tree.setView(words.filter, 'rate');
+    tree.getChildren(tree.serverNode('lab'));
+    assert.equal(state(), vscode.TreeItemCollapsibleState.Expanded, 'still expanded after the filter and the sort');
+    tree.setView(NO_FILTER, 'address');
+    assert.equal(state(), vscode.TreeItemCollapsibleState.Expanded);
   });
 
   it("shows the server row's error count, and its change when a destination fails", async (t) => {
