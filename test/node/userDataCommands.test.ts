@@ -31,23 +31,28 @@ for (const kind of ['showErrorMessage', 'showWarningMessage', 'showInformationMe
     return answer(text);
   };
 
-/** A destination holding team = media, as the tree shows it; its first removal is lost before it reaches the server. */
-function setup() {
+/**
+ * The userData commands over one destination d-1 holding `held`, as the tree shows it, on a server whose
+ * first `lost` removals are lost before they reach it. Returns what the server holds, the tree's Delete of
+ * `key`, the Undo offers made, and how many removals were sent.
+ */
+function commandsOver(held: Record<string, unknown>, key: string, lost = 0) {
   shown.length = 0;
-  const data: Record<string, string> = { team: 'media' };
+  const data = structuredClone(held);
   let removals = 0;
   const { client, calls } = stubClient((command, params) => {
     if (command === 'send.getDestination') return record(1, { userData: { ...data } });
     if (command === 'send.deleteObjectUserData') {
-      if (++removals === 1) throw new JetStreamError('Unreachable', 'connection reset by peer');
+      if (++removals <= lost) throw new JetStreamError('Unreachable', 'connection reset by peer');
       for (const k of params.keys as string[]) delete data[k];
       return { ...data };
     }
     throw new Error(`unexpected ${command}`);
   });
-  const row = toRow(record(1, { userData: { team: 'media' } }) as ListedDestination, T, (s) => s);
+  const row = toRow(record(1, { userData: held }) as unknown as ListedDestination, T, (s) => s);
+  const offers: unknown[] = [];
   const mirror = {
-    row: (server: string, key: string) => (server === 'lab' && key === row.key ? row : undefined),
+    row: (server: string, k: string) => (server === 'lab' && k === row.key ? row : undefined),
     server: () => undefined,
     servers: () => [],
     editUserData: (_server: string, _key: string, change: Parameters<typeof editUserData>[2]) => editUserData(client, 'd-1', change),
@@ -55,16 +60,19 @@ function setup() {
   const deps = {
     mirror,
     log: { info: () => undefined, warn: () => undefined } as unknown as vscode.LogOutputChannel,
-    undo: { offer: () => ({}), run: async () => undefined },
+    undo: { offer: (what: string) => offers.push(what), run: async () => undefined },
     tree: {},
     treeView: { selection: [] },
     panels: {},
   } as unknown as UserDataDeps;
   registered.clear();
   registerUserDataCommands(deps);
-  const remove = () => registered.get('jetstream.deleteUserData')!({ server: 'lab', destinationId: 'd-1', key: 'team' });
-  return { data, remove, removalsSent: () => calls.filter((c) => c === 'send.deleteObjectUserData').length };
+  const remove = () => registered.get('jetstream.deleteUserData')!({ server: 'lab', destinationId: 'd-1', key });
+  return { data, remove, offers, removalsSent: () => calls.filter((c) => c === 'send.deleteObjectUserData').length };
 }
+
+/** A destination holding team = media; its first removal is lost before it reaches the server. */
+const setup = () => commandsOver({ team: 'media' }, 'team', 1);
 
 describe('Delete of a userData entry, then Retry', () => {
   it('removes nothing when a colleague wrote a newer value before Retry, and says so', async () => {
@@ -100,37 +108,7 @@ describe('Delete of a userData entry, then Retry', () => {
 
 describe('Delete of a userData entry whose value is not text', () => {
   /** A destination whose `limits` holds an object: shown in the tree, but not writable back by Undo. */
-  function objectValue() {
-    shown.length = 0;
-    const data: Record<string, unknown> = { limits: { max: 5 } };
-    const { client, calls } = stubClient((command, params) => {
-      if (command === 'send.getDestination') return record(1, { userData: { ...data } });
-      if (command === 'send.deleteObjectUserData') {
-        for (const k of params.keys as string[]) delete data[k];
-        return { ...data };
-      }
-      throw new Error(`unexpected ${command}`);
-    });
-    const row = toRow(record(1, { userData: { limits: { max: 5 } } }) as unknown as ListedDestination, T, (s) => s);
-    const offers: unknown[] = [];
-    const deps = {
-      mirror: {
-        row: (server: string, key: string) => (server === 'lab' && key === row.key ? row : undefined),
-        server: () => undefined,
-        servers: () => [],
-        editUserData: (_s: string, _k: string, change: Parameters<typeof editUserData>[2]) => editUserData(client, 'd-1', change),
-      } as unknown as DestinationMirror,
-      log: { info: () => undefined, warn: () => undefined } as unknown as vscode.LogOutputChannel,
-      undo: { offer: (what: string) => offers.push(what), run: async () => undefined },
-      tree: {},
-      treeView: { selection: [] },
-      panels: {},
-    } as unknown as UserDataDeps;
-    registered.clear();
-    registerUserDataCommands(deps);
-    const remove = () => registered.get('jetstream.deleteUserData')!({ server: 'lab', destinationId: 'd-1', key: 'limits' });
-    return { data, remove, offers, removalsSent: () => calls.filter((c) => c === 'send.deleteObjectUserData').length };
-  }
+  const objectValue = () => commandsOver({ limits: { max: 5 } }, 'limits');
 
   it('asks first, since Undo cannot bring it back; Cancel deletes nothing', async () => {
     const s = objectValue();
