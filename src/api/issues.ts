@@ -65,6 +65,12 @@ export function issueText(issue: z.core.$ZodIssue): { path: string; message: str
   return { path: path.join('.'), message: words === undefined ? issue.message : path.length ? words : `the value ${words}` };
 }
 
+/** What is wrong with `value` for `schema`, in words for an input box (its first problem); undefined when it fits. */
+export function inputProblem(schema: z.ZodType, value: unknown): string | undefined {
+  const r = schema.safeParse(value);
+  return r.success ? undefined : r.error.issues[0] && issueText(r.error.issues[0]).message;
+}
+
 /** Words for an issue nested in another (a record's key, a union's alternative), without a subject. */
 function innerWords(issue: z.core.$ZodIssue | undefined): string | undefined {
   return issue && (ownWords(issue) ?? issue.message);

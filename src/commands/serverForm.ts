@@ -2,6 +2,7 @@
  * The Add Server / Edit Server form and the connection test run before a profile is saved. Apart from
  * `servers.ts`, which saves what they return, because the guided input is most of the servers' code.
  */
+import { inputProblem } from '../api/issues';
 import * as vscode from 'vscode';
 import { parseHostPort } from '../model/inputs';
 import type { DestinationMirror } from '../model/mirror';
@@ -76,8 +77,8 @@ export async function askProfile(d: { mirror: DestinationMirror }, existing?: Se
           prompt: vscode.l10n.t('The server URL'),
           value: draft.url ?? 'http://127.0.0.1:18886',
           validate: (v) => {
-            const r = ServerProfile.safeParse({ name: 'x', url: v.trim() });
-            return r.success ? undefined : { error: r.error.issues[0]?.message ?? '' };
+            const wrong = inputProblem(ServerProfile, { name: 'x', url: v.trim() });
+            return wrong === undefined ? undefined : { error: wrong };
           },
         })
       ).trim();

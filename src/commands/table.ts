@@ -6,6 +6,7 @@
  * schemas, JSON that is not text never rewritten as text, a removal undone by writing back the text
  * values. Each shows progress and ends with a summary of what did not land.
  */
+import { inputProblem } from '../api/issues';
 import * as vscode from 'vscode';
 import { UserDataKey, UserDataValue } from '../api/inputSchemas';
 import type { Row } from '../model/engine/protocol';
@@ -78,11 +79,6 @@ function rowsOf(d: TableDeps, targets: PanelTarget[]): { target: PanelTarget; ro
   });
 }
 
-function problem(schema: typeof UserDataKey | typeof UserDataValue, v: string): string | undefined {
-  const r = schema.safeParse(v);
-  return r.success ? undefined : r.error.issues[0]?.message;
-}
-
 async function setOnMany(d: TableDeps, targets: PanelTarget[]): Promise<void> {
   const rows = rowsOf(d, targets);
   if (!rows.length) return;
@@ -91,7 +87,7 @@ async function setOnMany(d: TableDeps, targets: PanelTarget[]): Promise<void> {
     title: vscode.l10n.t('Set userData on {0} (1/2)', many),
     prompt: vscode.l10n.t('Key'),
     ignoreFocusOut: true,
-    validateInput: (v) => problem(UserDataKey, v),
+    validateInput: (v) => inputProblem(UserDataKey, v),
   });
   if (key === undefined) return;
   const having = rows.filter(({ row }) => row.userData.some(([k]) => k === key)).length;
@@ -101,7 +97,7 @@ async function setOnMany(d: TableDeps, targets: PanelTarget[]): Promise<void> {
       ? vscode.l10n.t('Value of {0}; {1} of them have it already, and their value is replaced', key, having)
       : vscode.l10n.t('Value of {0}', key),
     ignoreFocusOut: true,
-    validateInput: (v) => problem(UserDataValue, v),
+    validateInput: (v) => inputProblem(UserDataValue, v),
   });
   if (value === undefined) return;
   const skipped: Skipped[] = [];

@@ -2,6 +2,7 @@
  * userData entries: add, edit, delete (with Undo). Each goes through the engine's one userData edit,
  * which sends only the key touched and says whether the change landed, was refused, or is unknown.
  */
+import { inputProblem } from '../api/issues';
 import * as vscode from 'vscode';
 import { UserDataKey, UserDataValue } from '../api/inputSchemas';
 import type { DestinationMirror } from '../model/mirror';
@@ -61,10 +62,7 @@ export function registerUserDataCommands(d: UserDataDeps): vscode.Disposable[] {
   ];
 }
 
-function valueProblem(v: string): string | undefined {
-  const r = UserDataValue.safeParse(v);
-  return r.success ? undefined : r.error.issues[0]?.message;
-}
+const valueProblem = (v: string): string | undefined => inputProblem(UserDataValue, v);
 
 /** Shows an outcome that did not land, with Retry where trying again makes sense. */
 async function tell(d: UserDataDeps, outcome: EditOutcome, entry: string, retry?: () => Promise<unknown>): Promise<void> {
@@ -87,8 +85,8 @@ async function add(d: UserDataDeps, arg: unknown): Promise<void> {
     prompt: vscode.l10n.t('Key'),
     ignoreFocusOut: true,
     validateInput: (v) => {
-      const r = UserDataKey.safeParse(v);
-      if (!r.success) return r.error.issues[0]?.message;
+      const wrong = inputProblem(UserDataKey, v);
+      if (wrong) return wrong;
       return existing.has(v) ? vscode.l10n.t('This key exists already; edit it instead.') : undefined;
     },
   });
