@@ -184,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
       },
     }),
   );
+  log.info(`activate() returned after ${(performance.now() - started).toFixed(1)} ms`);
   return {
     mirror,
     tree,

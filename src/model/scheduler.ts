@@ -3,7 +3,8 @@
  * through it. Each server has its own setTimeout chain, so a slow server never delays another and
  * calls never overlap. Polling runs only while someone can see it (view visible, window focused,
  * auto-refresh on), backs off on failure, and stretches itself at large sizes so that polling stays
- * under a tenth of one core.
+ * under a tenth of one core: not only the refresh's own CPU counts, but what the whole process pays
+ * for it (applying the change, VS Code repainting rows, garbage collection), measured over a window.
  */
 import { Emitter, type Disposable } from './events';
 import type { DestinationStore } from './store';
@@ -12,13 +13,25 @@ export interface SchedulerOptions {
   /** The configured interval in ms (setting jetstream.refreshIntervalSeconds). */
   intervalMs: number;
   /**
-   * Share of wall time a server's refreshes may take, default 0.08: garbage collection after a large
-   * refresh adds CPU the refresh's own time does not show, and the aim is to stay under 10 % of a core.
+   * Share of one core the process may spend on a server's refreshes, default 0.07: the aim is 10 %,
+   * and the measure also holds VS Code's own idle work.
    */
   maxBusyShare?: number;
   /** Longest wait between two tries of a failing server, default 5 minutes. */
   maxBackoffMs?: number;
+  /** The whole process's CPU time in ms (every thread); a parameter for tests. */
+  processCpuMs?: () => number;
 }
+
+/** The process CPU per ms of refresh CPU is measured over windows of at least this many ms of polling. */
+const COST_WINDOW_MS = 3000;
+/** Bounds of that multiplier: at least the refresh itself, and never slower than this for others' work. */
+const MAX_COST_FACTOR = 8;
+
+const processCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 export const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -29,6 +42,13 @@ export class RefreshScheduler implements Disposable {
   private readonly due = new Map<string, number>();
   private active = false;
   private disposed = false;
+  /**
+   * What the process pays per ms of refresh CPU (≥ 1), smoothed: refreshes run on this thread, their
+   * cost lands on others too. Measured only over windows of continuous polling.
+   */
+  private costFactor = 1;
+  private window: { at: number; processCpu: number; refreshCpu: number } | undefined;
+  private refreshCpuTotal = 0;
   private readonly intervalEmitter = new Emitter<string>();
   /** A server's effective interval or next try changed (stretched for size, or backing off). */
   readonly onDidChangeInterval = this.intervalEmitter.event;
@@ -47,6 +67,7 @@ export class RefreshScheduler implements Disposable {
   setActive(active: boolean): void {
     if (active === this.active) return;
     this.active = active;
+    this.window = undefined; // a window spanning a pause would count idle time as cost
     if (active) this.restartAll();
     else this.stopAll();
   }
@@ -107,6 +128,8 @@ export class RefreshScheduler implements Disposable {
   /** Schedules a server's next refresh after the one that just ended, failed or not. */
   private rearm(name: string): void {
     const state = this.store.server(name);
+    if (state?.phase === 'ok') this.refreshCpuTotal += state.lastRefreshCpuMs;
+    this.measureCost();
     const delay = this.nextDelay(name);
     const changed = this.delays.get(name) !== delay;
     this.delays.set(name, delay);
@@ -118,6 +141,21 @@ export class RefreshScheduler implements Disposable {
     }
     // A failing server's row says when it is tried next: that moves with every try.
     if (changed || state?.phase === 'error') this.intervalEmitter.fire(name);
+  }
+
+  /** Ends the cost window once it is long enough, and starts the next. */
+  private measureCost(): void {
+    if (!this.active) return;
+    const now = Date.now();
+    const processCpu = (this.options.processCpuMs ?? processCpuMs)();
+    const w = this.window;
+    if (w && now - w.at < COST_WINDOW_MS) return;
+    if (w && this.refreshCpuTotal - w.refreshCpu > 1) {
+      const seen = (processCpu - w.processCpu) / (this.refreshCpuTotal - w.refreshCpu);
+      const bounded = Math.min(MAX_COST_FACTOR, Math.max(1, seen));
+      this.costFactor = (this.costFactor + bounded) / 2;
+    }
+    this.window = { at: now, processCpu, refreshCpu: this.refreshCpuTotal };
   }
 
   private arm(name: string, delay: number): void {
@@ -137,9 +175,11 @@ export class RefreshScheduler implements Disposable {
       const backoff = interval * 2 ** Math.min(Math.max(state.consecutiveFailures - 1, 0), 30);
       return Math.round(Math.min(backoff, Math.max(interval, this.options.maxBackoffMs ?? MAX_BACKOFF_MS)));
     }
-    const share = this.options.maxBusyShare ?? 0.08;
-    // busy / (busy + delay) <= share  ⇔  delay >= busy × (1 − share) / share, busy being CPU time
-    const stretched = Math.ceil((state.lastRefreshCpuMs * (1 - share)) / share);
+    const share = this.options.maxBusyShare ?? 0.07;
+    // busy / (busy + delay) <= share  ⇔  delay >= busy × (1 − share) / share, busy being the CPU the
+    // whole process pays for one refresh
+    const busy = state.lastRefreshCpuMs * this.costFactor;
+    const stretched = Math.ceil((busy * (1 - share)) / share);
     return Math.max(interval, stretched);
   }
 
