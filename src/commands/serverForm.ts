@@ -6,10 +6,8 @@ import { inputProblem } from '../api/issues';
 import * as vscode from 'vscode';
 import { parseHostPort } from '../model/inputs';
 import type { DestinationMirror } from '../model/mirror';
-import { DEFAULT_API_PORT, portOf, ServerProfile, type Secret } from '../model/profiles';
+import { DEFAULT_API_PORT, portOf, profileFromAnswers, ServerProfile, type ProfileAnswers, type Secret } from '../model/profiles';
 import { MultiStepInput, type Step } from '../views/multiStepInput';
-
-type Draft = Partial<ServerProfile> & { transport: ServerProfile['transport'] };
 
 /** The guided Add Server / Edit Server: each step validated as it is typed, with Back; Edit starts from the profile. */
 export async function askProfile(d: { mirror: DestinationMirror }, existing?: ServerProfile): Promise<ServerProfile | undefined> {
@@ -20,7 +18,7 @@ export async function askProfile(d: { mirror: DestinationMirror }, existing?: Se
       .map((v) => v.profile.name)
       .filter((n) => n !== existing?.name),
   );
-  const draft: Draft = existing ? { ...existing } : { transport: 'python', superuser: false };
+  const draft: ProfileAnswers = existing ? { ...existing } : { transport: 'python', superuser: false };
   const extra = () => (draft.transport === 'python' ? 2 : draft.transport === 'cli' ? 1 : 0);
   const total = () => 4 + extra();
 
@@ -134,20 +132,12 @@ export async function askProfile(d: { mirror: DestinationMirror }, existing?: Se
     draft.transport === 'cli' ? consolePath : draft.transport === 'python' ? pythonPath : undefined,
   );
   if (!(await MultiStepInput.run(name))) return undefined;
-  // Fields of another transport do not stay behind when the transport changed.
-  const { url, host, port, consolePath: cp, pythonPath: pp, pythonLibraryPath: lp, ...common } = draft;
-  const specific =
-    draft.transport === 'http'
-      ? { url }
-      : draft.transport === 'cli'
-        ? { host, port, consolePath: cp }
-        : { host, port, pythonPath: pp, pythonLibraryPath: lp };
-  const parsed = ServerProfile.safeParse(Object.fromEntries(Object.entries({ ...common, ...specific }).filter(([, v]) => v !== undefined)));
-  if (!parsed.success) {
-    void vscode.window.showErrorMessage(parsed.error.issues[0]?.message ?? '');
+  const made = profileFromAnswers(draft, vscode.l10n);
+  if ('error' in made) {
+    void vscode.window.showErrorMessage(made.error);
     return undefined;
   }
-  return parsed.data;
+  return made.profile;
 }
 
 /** true, or why the server could not be reached with these settings (and whether it refused the credentials). */

@@ -4,6 +4,8 @@
  */
 import * as z from 'zod';
 import type { ClientEndpoint } from '../api/client';
+import { describeIssue } from '../api/issues';
+import type { L10n } from './l10n';
 
 /**
  * The vendor's API control port, where a cli or python profile connects when it names none. Not a
@@ -36,6 +38,24 @@ export const ServerProfile = z
       ctx.addIssue({ code: 'custom', path: ['host'], message: `a ${p.transport} server needs a "host"` });
   });
 export type ServerProfile = z.infer<typeof ServerProfile>;
+
+/** The answers of the Add Server / Edit Server steps so far: the transport is always chosen. */
+export type ProfileAnswers = Partial<ServerProfile> & { transport: ServerProfile['transport'] };
+
+/** The profile the Add Server / Edit Server answers make, or which field is wrong, in words. */
+export function profileFromAnswers(answers: ProfileAnswers, l10n: L10n): { profile: ServerProfile } | { error: string } {
+  // Fields of another transport do not stay behind when the transport changed.
+  const { url, host, port, consolePath, pythonPath, pythonLibraryPath, ...common } = answers;
+  const specific =
+    answers.transport === 'http'
+      ? { url }
+      : answers.transport === 'cli'
+        ? { host, port, consolePath }
+        : { host, port, pythonPath, pythonLibraryPath };
+  const raw = Object.fromEntries(Object.entries({ ...common, ...specific }).filter(([, v]) => v !== undefined));
+  const parsed = ServerProfile.safeParse(raw);
+  return parsed.success ? { profile: parsed.data } : { error: l10n.t('The server was not saved: {0}.', describeIssue(parsed.error, raw)) };
+}
 
 /** A setting entry that could not be read: kept to be shown, never dropped silently. */
 export interface InvalidProfile {

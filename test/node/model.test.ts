@@ -6,7 +6,8 @@ import { HttpTransport } from '../../src/api/httpTransport';
 import { idKey } from '../../src/api/schemas';
 import { formatBytes, formatRate, formatRatePair, formatTimestamp } from '../../src/model/format';
 import { ServerHistory } from '../../src/model/history';
-import { parseProfiles, type ServerProfile } from '../../src/model/profiles';
+import { english } from '../../src/model/l10n';
+import { parseProfiles, profileFromAnswers, type ServerProfile } from '../../src/model/profiles';
 import { DetailsSource } from '../../src/model/details';
 import { RefreshScheduler } from '../../src/model/scheduler';
 import { threadCpuMs } from '../../src/model/serverState';
@@ -285,6 +286,19 @@ describe('formatting and profiles', () => {
         ['a', 'another server has the same name'],
         ['c', '"url": the URL must start with http:// or https://'],
       ],
+    );
+  });
+
+  it('saving Add Server names the field that is wrong, and keeps no field of a transport left behind', () => {
+    assert.deepEqual(profileFromAnswers({ transport: 'http', name: 'x'.repeat(101), url: 'http://h', superuser: false }, english), {
+      error: 'The server was not saved: field name: a server name is at most 100 characters.',
+    });
+    assert.deepEqual(
+      profileFromAnswers(
+        { transport: 'python', name: 'lab', url: 'http://h', host: 'h', port: 9000, consolePath: '/c', superuser: false },
+        english,
+      ),
+      { profile: { name: 'lab', transport: 'python', host: 'h', port: 9000, superuser: false } },
     );
   });
 });
