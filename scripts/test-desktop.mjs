@@ -1,7 +1,9 @@
 // `npm run test:desktop`: the extension-host suite (dist/test/vscode) in desktop VS Code through
 // @vscode/test-electron — the VS Code named by VSCODE_EXECUTABLE_PATH, or one it downloads (cached in
 // .vscode-test/). Where neither can be had, as on machines without internet, it says so at once
-// instead of waiting on a download; `npm test` runs the same suite in code-server.
+// instead of waiting on a download; `npm test` runs the same suite in code-server. It builds only once
+// it has a VS Code, so that answer does not wait on a build either.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,7 +45,8 @@ async function vscode() {
 }
 
 const vscodeExecutablePath = await vscode();
-if (!existsSync(tests)) fail(`${path.relative(root, tests)} is missing: run \`npm run build\` first.`);
+const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
 try {
   await runTests({
     vscodeExecutablePath,
