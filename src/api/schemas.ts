@@ -34,16 +34,6 @@ export function idKey(id: Id): string {
 export const EncryptedConnectionState = z.enum(['disconnected', 'negotiating', 'connected']);
 export type EncryptedConnectionState = z.infer<typeof EncryptedConnectionState>;
 
-/** Overwrite modes by number (2.9.x constant names); the number is what the server sends. */
-export const OVERWRITE_MODE_NAMES: Readonly<Record<number, string>> = {
-  0: 'In place, never overwrite',
-  1: 'In place, always overwrite',
-  2: 'In place, same size only (OVERWRITE_IN_PLACE_SAME_SIZE)',
-  3: 'Part file, never overwrite (OVERWRITE_NEVER)',
-  4: 'Part file, always overwrite (OVERWRITE_ALWAYS)',
-  5: 'Part file with .jetbak backup',
-};
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -18,12 +18,3 @@ export function destinationStatus(d: ListedDestination, serverTime: number | nul
   if (d.snapshotTime !== null && serverTime !== null && serverTime - d.snapshotTime > STALE_AFTER_US) return 'stale';
   return d.encryptedConnectionState;
 }
-
-export const STATUS_LABELS: Record<DestinationStatus, string> = {
-  connected: 'Connected',
-  negotiating: 'Negotiating',
-  disconnected: 'Disconnected',
-  error: 'Error',
-  stale: 'Stale (no new snapshot)',
-  invalid: 'Unexpected data',
-};

@@ -78,10 +78,7 @@ function bitsOf(n: number): string {
   return bits.join(', ');
 }
 
-/**
- * The words of the shared tables (STATUS_LABELS, OVERWRITE_MODE_NAMES), each written out here so the
- * string extractor sees it; a test keeps them equal to the tables in English.
- */
+/** What a status and an overwrite mode are called on the page, each word a literal the bundle generator finds. */
 export const STATUS_WORDS: Readonly<Record<DestinationStatus, string>> = {
   connected: l10n.t('Connected'),
   negotiating: l10n.t('Negotiating'),

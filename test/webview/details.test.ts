@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { DESTINATION_FIELDS, OVERWRITE_MODE_NAMES, TRANSFER_DEFAULTS_FIELDS, type Destination } from '../../src/api/schemas';
+import { DESTINATION_FIELDS, TRANSFER_DEFAULTS_FIELDS, type Destination } from '../../src/api/schemas';
 import { valueText } from '../../src/model/bounded';
 import { formatRate } from '../../src/model/format';
-import { STATUS_LABELS } from '../../src/model/status';
-import { CELL_TEXT_MAX, clockTime, OVERWRITE_MODE_WORDS, STATUS_WORDS } from '../../src/webview/fields';
+import { CELL_TEXT_MAX, clockTime } from '../../src/webview/fields';
 import { detailsHtml } from '../../src/views/detailsHtml';
 import { HOSTILE_STRINGS } from '../fixtures/hostile';
 import { destination, Harness, root, snapshot, type PanelPage } from './harness';
@@ -42,13 +41,6 @@ describe('detailsHtml', () => {
     assert.ok(html.includes('data-l10n="{&quot;Loading…&quot;:&quot;Lädt \\&quot;&lt;x&gt;&quot;}"'), html);
     assert.ok(html.includes('<p class="loading">Lädt &quot;&lt;x&gt;</p>'), html);
     assert.ok(html.includes('<html lang="de">'), html);
-  });
-});
-
-describe('words', () => {
-  it('writes out the shared tables word for word, so translations find them', () => {
-    assert.deepEqual(STATUS_WORDS, STATUS_LABELS);
-    assert.deepEqual(OVERWRITE_MODE_WORDS, OVERWRITE_MODE_NAMES);
   });
 });
 
@@ -292,6 +284,9 @@ describe('details page', () => {
         'Send rate (average)': 'Senderate (Mittel)',
         'Waiting for the server…': 'Warte auf den Server…',
         '{0} ms': '{0} Millisekunden',
+        // Words of the tables by status and by overwrite mode, too.
+        Connected: 'Verbunden',
+        'Part file, never overwrite (OVERWRITE_NEVER)': 'Teildatei, nie überschreiben',
       },
     });
     const page = panel.page;
@@ -307,6 +302,8 @@ describe('details page', () => {
       'Senderate (Mittel)',
     );
     assert.equal(await panel.text('[data-field="roundTripTimeMs"]'), '42 Millisekunden');
+    assert.equal(await page.locator('#status-badge').innerText(), 'Verbunden');
+    assert.equal(await panel.text('[data-field="transferDefaults.overwriteMode"]'), '3: Teildatei, nie überschreiben');
     assert.equal(await panel.text('[data-field="sendRateMax"]'), '100 Mbit/s (100,000 kbit/s)', 'untranslated strings stay English');
   });
 
