@@ -42,6 +42,8 @@ export interface PollingState {
 export interface MirrorOptions {
   /** The worker's script: dist/worker.js (node tests: test/support/worker-from-source.cjs). */
   script: string;
+  /** vscode.l10n.bundle, for the engine's words; undefined for English. */
+  bundle?: Readonly<Record<string, string>> | undefined;
   secret(server: string): Promise<Secret | undefined>;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
@@ -78,7 +80,7 @@ export class DestinationMirror implements Disposable {
   readonly onDidReceiveDetails = this.detailsEmitter.event;
 
   constructor(options: MirrorOptions) {
-    this.link = new EngineLink(options.script, {
+    this.link = new EngineLink(options.script, options.bundle, {
       delta: (d) => this.apply(d),
       log: options.log,
       secret: options.secret,

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { JetStreamError } from '../../api/errors';
 import type { Secret } from '../profiles';
-import type { Delta, FromEngine, Operation, OperationResults, ToEngine, WireError } from './protocol';
+import type { Delta, EngineStart, FromEngine, Operation, OperationResults, ToEngine, WireError } from './protocol';
 
 export interface LinkHandlers {
   delta(d: Delta): void;
@@ -47,12 +47,14 @@ export class EngineLink {
 
   constructor(
     private readonly script: string,
+    /** The translated strings of VS Code's language (vscode.l10n.bundle), undefined for English. */
+    private readonly bundle: Readonly<Record<string, string>> | undefined,
     private readonly on: LinkHandlers,
   ) {}
 
   start(): void {
     this.startedAt = Date.now();
-    const worker = new Worker(this.script);
+    const worker = new Worker(this.script, { workerData: { bundle: this.bundle } satisfies EngineStart });
     this.worker = worker;
     worker.on('message', (m: FromEngine) => this.receive(worker, m));
     worker.on('error', (e) => this.stop(worker, `it failed: ${e.message}`));
