@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { useWords } from './api/l10n';
 import { registerCompatibilityCommands } from './commands/compat';
 import { isStoppedDemo, startDemoServer } from './commands/demo';
 import { createDestination } from './commands/createFlow';
@@ -60,6 +61,8 @@ export interface JetStreamApi {
 
 export function activate(context: vscode.ExtensionContext): JetStreamApi {
   const started = performance.now();
+  // api and model code on this thread (input checks, the engine link) speak VS Code's language too.
+  useWords(vscode.l10n);
   let activated!: (ms: number) => void;
   const activation = new Promise<number>((resolve) => (activated = resolve));
   const log = vscode.window.createOutputChannel('JetStream', { log: true });
@@ -67,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
   const secrets = new ServerSecrets(context.secrets, () => mirror.servers().map((v) => v.profile));
   const mirror: DestinationMirror = new DestinationMirror({
     script: path.join(context.extensionPath, 'dist', 'worker.js'),
+    bundle: vscode.l10n.bundle,
     secret: async (server) => {
       const profile = mirror.server(server)?.profile;
       return profile ? secrets.get(profile) : undefined;

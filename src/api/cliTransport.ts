@@ -7,6 +7,7 @@
 import { cleanEnv, killGroup, spawnGroup } from './childProcess';
 import { classifyConsoleFailure, parseConsoleOutput } from './consoleText';
 import { localError, protocolError, type ErrorContext } from './errors';
+import { l10n } from './l10n';
 import { redactor, type Redact } from './redact';
 import {
   bareName,
@@ -81,7 +82,10 @@ export class CliTransport implements Transport {
     if (this.server.token) {
       throw localError(
         'Unsupported',
-        `Server '${ctx.server}' is reached through the console API, which has no documented sign-in with an API token. Sign in with a password, or use the python transport.`,
+        l10n.t(
+          "Server '{0}' is reached through the console API, which has no documented sign-in with an API token. Sign in with a password, or use the python transport.",
+          ctx.server,
+        ),
         ctx,
       );
     }
@@ -111,11 +115,28 @@ export class CliTransport implements Transport {
     const tooLong = args.find((a) => Buffer.byteLength(a) > MAX_ARGUMENT_BYTES);
     const total = args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
     if (tooLong || total > MAX_ARGUMENTS_BYTES) {
-      const what = tooLong ? (/^--(\w+)=/.exec(tooLong)?.[1] ?? 'an argument') : 'the arguments together';
       const size = Math.ceil((tooLong ? Buffer.byteLength(tooLong) : total) / 1024);
+      const name = tooLong && /^--(\w+)=/.exec(tooLong)?.[1];
       throw localError(
         'PayloadTooLarge',
-        `Not sent to server '${ctx.server}': ${what} would be ${size} KB on the console's command line, more than the operating system takes (${tooLong ? '128 KB for one argument' : '1 MB in all'}).`,
+        !tooLong
+          ? l10n.t(
+              "Not sent to server '{0}': the arguments together would be {1} KB on the console's command line, more than the operating system takes (1 MB in all).",
+              ctx.server,
+              size,
+            )
+          : name
+            ? l10n.t(
+                "Not sent to server '{0}': {1} would be {2} KB on the console's command line, more than the operating system takes (128 KB for one argument).",
+                ctx.server,
+                name,
+                size,
+              )
+            : l10n.t(
+                "Not sent to server '{0}': an argument would be {1} KB on the console's command line, more than the operating system takes (128 KB for one argument).",
+                ctx.server,
+                size,
+              ),
         ctx,
       );
     }
@@ -146,10 +167,10 @@ export class CliTransport implements Transport {
             timedOut
               ? localError(
                   'Timeout',
-                  `Server '${ctx.server}' did not answer ${ctx.command} within ${timeoutMs / 1000} s (console API).`,
+                  l10n.t("Server '{0}' did not answer {1} within {2} s (console API).", ctx.server, ctx.command, timeoutMs / 1000),
                   ctx,
                 )
-              : localError('Aborted', `${ctx.command} on server '${ctx.server}' was cancelled.`, ctx),
+              : localError('Aborted', l10n.t("{0} on server '{1}' was cancelled.", ctx.command, ctx.server), ctx),
           ),
         );
       };
@@ -162,7 +183,12 @@ export class CliTransport implements Transport {
             reject(
               localError(
                 'InvalidResponse',
-                `Server '${ctx.server}' sent an answer to ${ctx.command} larger than ${MAX_STDOUT_BYTES} bytes through the console; it was not read.`,
+                l10n.t(
+                  "Server '{0}' sent an answer to {1} larger than {2} bytes through the console; it was not read.",
+                  ctx.server,
+                  ctx.command,
+                  MAX_STDOUT_BYTES,
+                ),
                 ctx,
               ),
             ),
@@ -179,13 +205,17 @@ export class CliTransport implements Transport {
             e.code === 'ENOENT'
               ? localError(
                   'ConsoleNotFound',
-                  `The JetStream console '${executable}' was not found; set "consolePath" in the profile of server '${ctx.server}'.`,
+                  l10n.t(
+                    "The JetStream console '{0}' was not found; set \"consolePath\" in the profile of server '{1}'.",
+                    executable,
+                    ctx.server,
+                  ),
                   ctx,
                   e,
                 )
               : localError(
                   'ConsoleNotFound',
-                  `Could not run the JetStream console '${executable}' for server '${ctx.server}': ${e.message}.`,
+                  l10n.t("Could not run the JetStream console '{0}' for server '{1}': {2}.", executable, ctx.server, e.message),
                   ctx,
                   e,
                 ),
@@ -201,7 +231,11 @@ export class CliTransport implements Transport {
               reject(
                 localError(
                   'InvalidResponse',
-                  `Server '${ctx.server}' sent an incomplete or malformed answer to ${ctx.command} (console output is not JSON).`,
+                  l10n.t(
+                    "Server '{0}' sent an incomplete or malformed answer to {1} (console output is not JSON).",
+                    ctx.server,
+                    ctx.command,
+                  ),
                   ctx,
                 ),
               );
@@ -223,19 +257,27 @@ export class CliTransport implements Transport {
 function consoleFailure(text: string, exitCode: number | null, exitSignal: NodeJS.Signals | null, ctx: ErrorContext) {
   const facts = exitCode === null ? {} : { exitCode };
   if (!text.trim()) {
-    const how = exitSignal ? `was stopped by ${exitSignal}` : `exited with code ${exitCode}`;
-    return protocolError('ServerError', `the console ${how} without a message`, ctx, facts);
+    const words = exitSignal
+      ? l10n.t('the console was stopped by {0} without a message', exitSignal)
+      : l10n.t('the console exited with code {0} without a message', String(exitCode));
+    return protocolError('ServerError', words, ctx, facts);
   }
   const { code, words } = classifyConsoleFailure(text);
   const said = ctx.redact ? ctx.redact(words) : words;
   if (code === 'Unreachable' || code === 'Timeout')
-    return localError(code, `Cannot reach server '${ctx.server}' at ${ctx.endpoint}: ${said}`, ctx);
+    return localError(code, l10n.t("Cannot reach server '{0}' at {1}: {2}", ctx.server, ctx.endpoint ?? '', said), ctx);
   if (code === 'InvalidResponse')
-    return localError('InvalidResponse', `Server '${ctx.server}' sent an incomplete or malformed answer to ${ctx.command} (${said})`, ctx);
+    return localError(
+      'InvalidResponse',
+      l10n.t("Server '{0}' sent an incomplete or malformed answer to {1} ({2})", ctx.server, ctx.command, said),
+      ctx,
+    );
   if (code === 'AuthRequired') {
     return localError(
       'AuthRequired',
-      `The console asked for the password of ${ctx.user ? `user ${ctx.user}` : 'a user'} on server '${ctx.server}': sign in to store it.`,
+      ctx.user
+        ? l10n.t("The console asked for the password of user {0} on server '{1}': sign in to store it.", ctx.user, ctx.server)
+        : l10n.t("The console asked for the password of a user on server '{0}': sign in to store it.", ctx.server),
       ctx,
     );
   }

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { checkDestinationList, type DestinationList } from './destinationList';
 import { JetStreamError } from './errors';
 import { describeIssue, unreadableAnswer } from './issues';
+import { l10n } from './l10n';
 import { CliTransport, type CliServerEndpoint } from './cliTransport';
 import { redactor, type Redact, type Secrets } from './redact';
 import { HttpTransport, type HttpServerEndpoint } from './httpTransport';
@@ -134,10 +135,14 @@ export class JetStreamClient {
   private checked<S extends z.ZodType>(command: string, schema: S, value: unknown): z.infer<S> {
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    throw new JetStreamError('InvalidParameter', `Not sent to server '${this.serverName}': ${describeIssue(parsed.error, value)}.`, {
-      command,
-      server: this.serverName,
-    });
+    throw new JetStreamError(
+      'InvalidParameter',
+      l10n.t("Not sent to server '{0}': {1}.", this.serverName, describeIssue(parsed.error, value)),
+      {
+        command,
+        server: this.serverName,
+      },
+    );
   }
 
   private async run<S extends z.ZodType>(command: string, params: Params, schema: S, options?: CallOptions): Promise<z.infer<S>> {

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { describeIssue, unreadableAnswer } from './issues';
+import { l10n } from './l10n';
 import {
   Destination,
   DestinationRow,
@@ -55,7 +56,7 @@ export function checkDestinationList(
   previous: ReadonlyMap<string, ListedDestination> | undefined,
   ctx: { server: string; command: string },
 ): DestinationList {
-  if (!Array.isArray(raw)) throw unreadableAnswer(ctx.server, ctx.command, 'it is not a list');
+  if (!Array.isArray(raw)) throw unreadableAnswer(ctx.server, ctx.command, l10n.t('it is not a list'));
   const items = raw as Record<string, unknown>[];
   const destinations = new Map<string, ListedDestination>();
   const changed: string[] = [];
@@ -91,7 +92,7 @@ export function checkDestinationList(
       const userData = row?.success && item.userData !== undefined ? UserData.safeParse(item.userData) : undefined;
       d =
         !record || !row
-          ? anomaly(item, key, i, 'it is not an object')
+          ? anomaly(item, key, i, l10n.t('it is not an object'))
           : !row.success
             ? anomaly(item, key, i, describeIssue(row.error, item))
             : userData && !userData.success
@@ -160,7 +161,7 @@ function anomaly(item: unknown, key: string, index: number, problem: string): Li
     sendRateMax: pick(Count, r.sendRateMax, 0),
     snapshotTime: pick(Timestamp, r.snapshotTime, null),
     userData: pick(UserData, r.userData, undefined),
-    problem: `item ${index + 1}: ${problem.replace(/^item \d+(?: \([^)]*\))?, /, '')}`,
+    problem: l10n.t('item {0}: {1}', index + 1, problem.replace(/^item \d+(?: \([^)]*\))?, /, '')),
     raw: item,
   };
 }
@@ -209,7 +210,8 @@ export function fullDestination(d: ListedDestination, server: string): Destinati
   const known = checkedFull.get(d);
   if (known) return known;
   const r = Destination.safeParse(d.raw ?? d);
-  if (!r.success) throw unreadableAnswer(server, 'send.getDestinations', describeIssue(r.error, d.raw ?? d, { label: 'destination' }));
+  if (!r.success)
+    throw unreadableAnswer(server, 'send.getDestinations', describeIssue(r.error, d.raw ?? d, { label: l10n.t('destination') }));
   checkedFull.set(d, r.data);
   return r.data;
 }

@@ -3,6 +3,7 @@
  * HTTP status or console exit code) for code that decides what to do, and a message written for the
  * person who has to fix it.
  */
+import { l10n } from './l10n';
 import type { Redact } from './redact';
 import { ERROR_CODES, type ErrorCode } from './schemas';
 
@@ -77,13 +78,18 @@ export class JetStreamError extends Error {
   }
 }
 
-const COMMAND_OBJECTS: Record<string, string> = {
-  'send.getDestination': 'destination',
-  'send.deleteDestination': 'destination',
-  'send.updateObjectUserData': 'destination',
-  'send.deleteObjectUserData': 'destination',
-  'send.getConnection': 'connection',
-};
+const DESTINATION_COMMANDS = new Set([
+  'send.getDestination',
+  'send.deleteDestination',
+  'send.updateObjectUserData',
+  'send.deleteObjectUserData',
+]);
+
+/** What a command that found nothing was looking for, in the words of its NotFound message. */
+function soughtObject(command: string): string {
+  if (DESTINATION_COMMANDS.has(command)) return l10n.t('destination');
+  return command === 'send.getConnection' ? l10n.t('connection') : l10n.t('object');
+}
 
 /** Builds the user-facing error for a protocol error code the server sent. */
 export function protocolError(
@@ -94,39 +100,40 @@ export function protocolError(
 ): JetStreamError {
   const code = knownCode(sent) ?? 'ServerError';
   const serverMessage = truncateWords(ctx.redact ? ctx.redact(rawServerMessage) : rawServerMessage);
-  const s = `Server '${ctx.server}'`;
-  const who = ctx.user ? `user ${ctx.user}` : 'an anonymous caller';
+  const { server, command } = ctx;
+  const who = ctx.user ? l10n.t('user {0}', ctx.user) : l10n.t('an anonymous caller');
+  // The server's own words follow ours, after a colon.
   const said = serverMessage ? `: ${serverMessage}` : '';
   let message: string;
   switch (code) {
     case 'AuthFailed':
       message = ctx.usedToken
-        ? `${s} refused the API token${said}`
+        ? l10n.t("Server '{0}' refused the API token", server) + said
         : /expired/i.test(serverMessage)
-          ? `${s} refused the sign-in for ${who}${said}`
-          : `${s} refused the password for ${who}.`;
+          ? l10n.t("Server '{0}' refused the sign-in for {1}", server, who) + said
+          : l10n.t("Server '{0}' refused the password for {1}.", server, who);
       break;
     case 'AuthRequired':
-      message = `${s} requires a user name and password; add a user to the server's profile.`;
+      message = l10n.t("Server '{0}' requires a user name and password; add a user to the server's profile.", server);
       break;
     case 'PermissionDenied':
-      message = `${s} denied ${who} permission for ${ctx.command}${said}`;
+      message = l10n.t("Server '{0}' denied {1} permission for {2}", server, who, command) + said;
       break;
     case 'NotFound':
-      message = `${s} has no such ${COMMAND_OBJECTS[ctx.command] ?? 'object'} visible to ${who}${said}`;
+      message = l10n.t("Server '{0}' has no such {1} visible to {2}", server, soughtObject(command), who) + said;
       break;
     case 'InvalidParameter':
     case 'InvalidRequest':
-      message = `${s} rejected the request ${ctx.command}${said}`;
+      message = l10n.t("Server '{0}' rejected the request {1}", server, command) + said;
       break;
     case 'UnknownCommand':
-      message = `${s} does not know the command ${ctx.command}; it may be an older JetStream version${said}`;
+      message = l10n.t("Server '{0}' does not know the command {1}; it may be an older JetStream version", server, command) + said;
       break;
     case 'PayloadTooLarge':
-      message = `${s} refused ${ctx.command} because the request is too large${said}`;
+      message = l10n.t("Server '{0}' refused {1} because the request is too large", server, command) + said;
       break;
     default:
-      message = `${s} failed to run ${ctx.command}${said}`;
+      message = l10n.t("Server '{0}' failed to run {1}", server, command) + said;
   }
   return new JetStreamError(code, message, {
     ...facts,
@@ -166,40 +173,53 @@ const TLS_CODES = new Set([
 export function networkError(cause: unknown, ctx: ErrorContext, timeoutMs: number): JetStreamError {
   const e = cause as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e?.code ?? e?.cause?.code ?? '';
-  const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
-  const s = `server '${ctx.server}'${where}`;
+  const { server, command } = ctx;
   if (
     e?.name === 'TimeoutError' ||
     code === 'UND_ERR_CONNECT_TIMEOUT' ||
     code === 'UND_ERR_HEADERS_TIMEOUT' ||
     code === 'UND_ERR_BODY_TIMEOUT'
   ) {
-    return localError('Timeout', `Server '${ctx.server}' did not answer ${ctx.command} within ${formatSeconds(timeoutMs)}.`, ctx, cause);
+    return localError(
+      'Timeout',
+      l10n.t("Server '{0}' did not answer {1} within {2}.", server, command, formatSeconds(timeoutMs)),
+      ctx,
+      cause,
+    );
   }
-  if (e?.name === 'AbortError') return localError('Aborted', `${ctx.command} on server '${ctx.server}' was cancelled.`, ctx, cause);
+  if (e?.name === 'AbortError') return localError('Aborted', l10n.t("{0} on server '{1}' was cancelled.", command, server), ctx, cause);
   if (TLS_CODES.has(code) || /certificate|self[- ]signed|altname/i.test(e?.message ?? '')) {
     const why = e?.cause?.message ?? e?.message ?? code;
     const advice =
       code === 'ERR_TLS_CERT_ALTNAME_INVALID'
-        ? 'its certificate is for another host name. Check the URL: pinning cannot fix a name that does not match.'
+        ? l10n.t('its certificate is for another host name. Check the URL: pinning cannot fix a name that does not match.')
         : ctx.pinned
-          ? `its certificate is not the one pinned in the server's profile ("ca") (${why}). If the server's certificate changed on purpose, pin the new one.`
-          : `${why}. Pin its certificate or CA in the server's profile ("ca") if you trust it.`;
-    return localError('TlsIdentity', `Cannot verify the identity of ${s}: ${advice}`, ctx, cause);
+          ? l10n.t(
+              'its certificate is not the one pinned in the server\'s profile ("ca") ({0}). If the server\'s certificate changed on purpose, pin the new one.',
+              why,
+            )
+          : l10n.t('{0}. Pin its certificate or CA in the server\'s profile ("ca") if you trust it.', why);
+    const message = ctx.endpoint
+      ? l10n.t("Cannot verify the identity of server '{0}' at {1}: {2}", server, ctx.endpoint, advice)
+      : l10n.t("Cannot verify the identity of server '{0}': {1}", server, advice);
+    return localError('TlsIdentity', message, ctx, cause);
   }
   const reason =
     code === 'ECONNREFUSED'
-      ? 'the connection was refused (is the server running?)'
+      ? l10n.t('the connection was refused (is the server running?)')
       : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-        ? 'its host name could not be resolved'
+        ? l10n.t('its host name could not be resolved')
         : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE'
-          ? 'the connection was dropped before the answer was complete'
+          ? l10n.t('the connection was dropped before the answer was complete')
           : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
-            ? 'the network cannot reach it'
+            ? l10n.t('the network cannot reach it')
             : (e?.message ?? String(cause));
-  return localError('Unreachable', `Cannot reach ${s}: ${reason}.`, ctx, cause);
+  const message = ctx.endpoint
+    ? l10n.t("Cannot reach server '{0}' at {1}: {2}.", server, ctx.endpoint, reason)
+    : l10n.t("Cannot reach server '{0}': {1}.", server, reason);
+  return localError('Unreachable', message, ctx, cause);
 }
 
 function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+  return ms % 1000 === 0 ? l10n.t('{0} s', ms / 1000) : l10n.t('{0} s', (ms / 1000).toFixed(1));
 }

@@ -5,6 +5,7 @@
  */
 import { Pool } from 'undici';
 import { localError, networkError, protocolError } from './errors';
+import { l10n } from './l10n';
 import { redactor, type Redact } from './redact';
 import { ErrorEnvelope } from './schemas';
 import { DEFAULT_TIMEOUT_MS, errorContext, type CallOptions, type Params, type ServerEndpoint, type Transport } from './transport';
@@ -31,7 +32,7 @@ export class HttpTransport implements Transport {
     this.redact = redactor(server);
     const url = new URL(server.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`The URL of server '${server.name}' must start with http:// or https://, not ${url.protocol}//.`);
+      throw new Error(l10n.t("The URL of server '{0}' must start with http:// or https://, not {1}//.", server.name, url.protocol));
     }
     this.endpoint = url.origin + url.pathname.replace(/\/$/, '');
     this.basePath = url.pathname.replace(/\/$/, '');
@@ -71,7 +72,7 @@ export class HttpTransport implements Transport {
       if (e instanceof TooLarge) {
         throw localError(
           'InvalidResponse',
-          `Server '${this.server.name}' sent an answer to ${command} larger than ${e.limit} bytes; it was not read.`,
+          l10n.t("Server '{0}' sent an answer to {1} larger than {2} bytes; it was not read.", this.server.name, command, e.limit),
           ctx,
         );
       }
@@ -126,7 +127,7 @@ function interpret(status: number, text: string, ctx: ReturnType<typeof errorCon
     if (status >= 200 && status < 300) {
       throw localError(
         'InvalidResponse',
-        `Server '${ctx.server}' sent an incomplete or malformed answer to ${ctx.command} (not valid JSON).`,
+        l10n.t("Server '{0}' sent an incomplete or malformed answer to {1} (not valid JSON).", ctx.server, ctx.command),
         ctx,
       );
     }
@@ -136,7 +137,7 @@ function interpret(status: number, text: string, ctx: ReturnType<typeof errorCon
     if (typeof body !== 'object' || body === null || !('result' in body)) {
       throw localError(
         'InvalidResponse',
-        `Server '${ctx.server}' answered ${ctx.command} without a result; is ${ctx.endpoint} a JetStream API?`,
+        l10n.t("Server '{0}' answered {1} without a result; is {2} a JetStream API?", ctx.server, ctx.command, ctx.endpoint ?? ''),
         ctx,
       );
     }
@@ -157,6 +158,7 @@ function interpret(status: number, text: string, ctx: ReturnType<typeof errorCon
           : status === 405 || status === 400
             ? 'InvalidRequest'
             : 'ServerError';
-  const words = status === 404 || status === 405 ? `HTTP ${status}; is ${ctx.endpoint} the JetStream API?` : `HTTP ${status}`;
+  const words =
+    status === 404 || status === 405 ? l10n.t('HTTP {0}; is {1} the JetStream API?', status, ctx.endpoint ?? '') : `HTTP ${status}`;
   throw protocolError(guess, words, ctx, { status });
 }

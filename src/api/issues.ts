@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { localError, type JetStreamError } from './errors';
+import { l10n } from './l10n';
 
 export interface IssuePlace {
   /** The item's position in a list, when the value is one item of it. */
@@ -17,7 +18,7 @@ export interface IssuePlace {
 /** The first problem, named by its place, e.g. `item 3 (id d-17), field sendRateMax: expected number`. */
 export function describeIssue(error: z.ZodError, raw: unknown, place: IssuePlace = {}): string {
   const issue = error.issues[0];
-  if (!issue) return 'it does not match the expected structure';
+  if (!issue) return l10n.t('it does not match the expected structure');
   const text = issueText(issue);
   const path = text.path ? text.path.split('.') : [];
   let { index } = place;
@@ -26,21 +27,19 @@ export function describeIssue(error: z.ZodError, raw: unknown, place: IssuePlace
     index = Number(path.shift());
     item = raw[index];
   }
-  const id =
-    typeof (item as { destinationId?: unknown })?.destinationId === 'string'
-      ? ` (id ${(item as { destinationId: string }).destinationId.slice(0, 64)})`
-      : '';
+  const given = (item as { destinationId?: unknown })?.destinationId;
+  const id = typeof given === 'string' ? given.slice(0, 64) : undefined;
   const parts: string[] = [];
-  if (index !== undefined) parts.push(`item ${index + 1}${id}`);
-  else if (place.label) parts.push(`${place.label}${id}`);
+  if (index !== undefined) parts.push(id ? l10n.t('item {0} (id {1})', index + 1, id) : l10n.t('item {0}', index + 1));
+  else if (place.label) parts.push(id ? l10n.t('{0} (id {1})', place.label, id) : place.label);
   const field = [place.field, ...path].filter(Boolean);
-  if (field.length) parts.push(`field ${field.join('.')}`);
-  return `${parts.length ? `${parts.join(', ')}: ` : ''}${text.message}`;
+  if (field.length) parts.push(l10n.t('field {0}', field.join('.')));
+  return parts.length ? l10n.t('{0}: {1}', parts.join(', '), text.message) : text.message;
 }
 
 /** The error for an answer that does not fit its schema. */
 export function unreadableAnswer(server: string, command: string, what: string): JetStreamError {
-  return localError('InvalidResponse', `Server '${server}' sent data this extension cannot read for ${command}: ${what}.`, {
+  return localError('InvalidResponse', l10n.t("Server '{0}' sent data this extension cannot read for {1}: {2}.", server, command, what), {
     server,
     command,
   });
@@ -55,14 +54,17 @@ export function issueText(issue: z.core.$ZodIssue): { path: string; message: str
   if (issue.code === 'invalid_key') {
     const key = path.pop() ?? '';
     const shownKey = JSON.stringify(key.length > 40 ? `${key.slice(0, 39)}…` : key);
-    return { path: path.join('.'), message: `invalid key ${shownKey}: ${innerWords(issue.issues[0]) ?? issue.message}` };
+    return { path: path.join('.'), message: l10n.t('invalid key {0}: {1}', shownKey, innerWords(issue.issues[0]) ?? issue.message) };
   }
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
-    return { path: path.join('.'), message: issue.keys.length === 1 ? `unknown field ${keys}` : `unknown fields ${keys}` };
+    return {
+      path: path.join('.'),
+      message: issue.keys.length === 1 ? l10n.t('unknown field {0}', keys) : l10n.t('unknown fields {0}', keys),
+    };
   }
   const words = ownWords(issue);
-  return { path: path.join('.'), message: words === undefined ? issue.message : path.length ? words : `the value ${words}` };
+  return { path: path.join('.'), message: words === undefined ? issue.message : path.length ? words : l10n.t('the value {0}', words) };
 }
 
 /** What is wrong with `value` for `schema`, in words for an input box (its first problem); undefined when it fits. */
@@ -82,95 +84,123 @@ function zodText(issue: z.core.$ZodIssue): string | undefined {
   return typeof m === 'string' ? m : m?.message;
 }
 
+/** A value of the wrong type that is zod's own final issue, which holds no input: "received undefined", nothing was given. */
+function missing(issue: z.core.$ZodIssueInvalidType): boolean {
+  return issue.message === zodText(issue);
+}
+
 /** Plain words for an issue that carries zod's wording; undefined when a schema here gave its own message. */
 function ownWords(issue: z.core.$ZodIssue): string | undefined {
-  const zods = zodText(issue);
-  // The final issue holds no input, so zod's text of it says "received undefined": equal only when nothing was given.
-  if (issue.code === 'invalid_type') return issue.message === zods ? 'is required' : typeWords(issue);
-  if (issue.message !== zods) return undefined;
+  if (issue.code === 'invalid_type') return missing(issue) ? l10n.t('is required') : typeWords(issue);
+  if (issue.message !== zodText(issue)) return undefined;
   switch (issue.code) {
     case 'too_big':
-      return sizeWords(issue.origin, issue.inclusive ? 'at most' : 'less than', Number(issue.maximum), issue.exact);
+      return sizeWords(issue.origin, 'max', !!issue.inclusive, Number(issue.maximum), issue.exact);
     case 'too_small':
-      if (issue.origin === 'string' && Number(issue.minimum) === 1 && !issue.exact) return 'cannot be empty';
-      return sizeWords(issue.origin, issue.inclusive ? 'at least' : 'more than', Number(issue.minimum), issue.exact);
+      if (issue.origin === 'string' && Number(issue.minimum) === 1 && !issue.exact) return l10n.t('cannot be empty');
+      return sizeWords(issue.origin, 'min', !!issue.inclusive, Number(issue.minimum), issue.exact);
     case 'invalid_value':
-      return issue.values.length === 1 ? `must be ${shown(issue.values[0])}` : `must be one of ${oneOf(issue.values.map(shown))}`;
+      return issue.values.length === 1
+        ? l10n.t('must be {0}', shown(issue.values[0]))
+        : l10n.t('must be one of {0}', oneOf(issue.values.map(shown)));
     case 'not_multiple_of':
-      return `must be a multiple of ${String(issue.divisor)}`;
+      return l10n.t('must be a multiple of {0}', String(issue.divisor));
     case 'invalid_format':
       return formatWords(issue);
     case 'invalid_union':
       return unionWords(issue);
     case 'invalid_element':
-      return `has an invalid entry: ${innerWords(issue.issues[0]) ?? 'not readable'}`;
+      return l10n.t('has an invalid entry: {0}', innerWords(issue.issues[0]) ?? l10n.t('not readable'));
     default:
-      return 'is not valid';
+      return l10n.t('is not valid');
   }
 }
 
-const TYPE_WORDS: Readonly<Record<string, string>> = {
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  bigint: 'a whole number',
-  boolean: 'true or false',
-  null: 'null',
-  object: 'an object',
-  record: 'an object of keys and values',
-  map: 'an object of keys and values',
-  array: 'a list',
-  tuple: 'a list',
-  set: 'a list',
-  date: 'a date',
-};
-const typeName = (expected: string) => TYPE_WORDS[expected] ?? expected;
+/** A type as a value of it is named: `a number`; null, and a type zod adds, by its own name. */
+function typeName(expected: string): string {
+  const names: Readonly<Record<string, string>> = {
+    string: l10n.t('text'),
+    number: l10n.t('a number'),
+    int: l10n.t('a whole number'),
+    bigint: l10n.t('a whole number'),
+    boolean: l10n.t('true or false'),
+    object: l10n.t('an object'),
+    record: l10n.t('an object of keys and values'),
+    map: l10n.t('an object of keys and values'),
+    array: l10n.t('a list'),
+    tuple: l10n.t('a list'),
+    set: l10n.t('a list'),
+    date: l10n.t('a date'),
+  };
+  return names[expected] ?? expected;
+}
 
 function typeWords(issue: z.core.$ZodIssueInvalidType): string {
   // zod keeps `received` on the issue only for a number that is not one: NaN (text typed for a number) reads as any other.
-  if ((issue as { received?: string }).received === 'Infinity') return 'must be a finite number';
-  return `must be ${typeName(issue.expected)}`;
+  if ((issue as { received?: string }).received === 'Infinity') return l10n.t('must be a finite number');
+  return l10n.t('must be {0}', typeName(issue.expected));
 }
 
-function sizeWords(origin: string, bound: string, n: number, exact: boolean | undefined): string {
-  const limit = exact ? 'exactly' : bound;
-  const count = (one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+function sizeWords(origin: string, side: 'max' | 'min', inclusive: boolean, n: number, exact: boolean | undefined): string {
+  const limit = exact
+    ? l10n.t('exactly')
+    : side === 'max'
+      ? inclusive
+        ? l10n.t('at most')
+        : l10n.t('less than')
+      : inclusive
+        ? l10n.t('at least')
+        : l10n.t('more than');
+  const number = n.toLocaleString('en-US');
   switch (origin) {
     case 'string':
-      return `must be ${limit} ${count('character', 'characters')}`;
+      return l10n.t('must be {0} {1}', limit, n === 1 ? l10n.t('{0} character', number) : l10n.t('{0} characters', number));
     case 'array':
     case 'set':
-      return `must have ${limit} ${count('item', 'items')}`;
+      return l10n.t('must have {0} {1}', limit, n === 1 ? l10n.t('{0} item', number) : l10n.t('{0} items', number));
     case 'object':
     case 'record':
     case 'map':
-      return `must have ${limit} ${count('entry', 'entries')}`;
+      return l10n.t('must have {0} {1}', limit, n === 1 ? l10n.t('{0} entry', number) : l10n.t('{0} entries', number));
     case 'file':
-      return `must be ${limit} ${count('byte', 'bytes')}`;
-    case 'date':
-      return `must be ${bound === 'at most' || bound === 'less than' ? 'no later than' : 'no earlier than'} ${new Date(n).toISOString()}`;
+      return l10n.t('must be {0} {1}', limit, n === 1 ? l10n.t('{0} byte', number) : l10n.t('{0} bytes', number));
+    case 'date': {
+      const date = new Date(n).toISOString();
+      return side === 'max' ? l10n.t('must be no later than {0}', date) : l10n.t('must be no earlier than {0}', date);
+    }
     default:
-      return `must be ${limit} ${n.toLocaleString('en-US')}`;
+      return l10n.t('must be {0} {1}', limit, number);
   }
 }
 
 function formatWords(issue: z.core.$ZodIssueInvalidStringFormat): string {
   const { format, prefix, suffix, includes } = issue as { format: string; prefix?: string; suffix?: string; includes?: string };
-  if (format === 'starts_with') return `must start with ${JSON.stringify(prefix)}`;
-  if (format === 'ends_with') return `must end with ${JSON.stringify(suffix)}`;
-  if (format === 'includes') return `must contain ${JSON.stringify(includes)}`;
-  if (format === 'regex') return 'is not in the expected form';
-  return `must be a valid ${format === 'url' ? 'URL' : format === 'email' ? 'email address' : format}`;
+  switch (format) {
+    case 'starts_with':
+      return l10n.t('must start with {0}', JSON.stringify(prefix));
+    case 'ends_with':
+      return l10n.t('must end with {0}', JSON.stringify(suffix));
+    case 'includes':
+      return l10n.t('must contain {0}', JSON.stringify(includes));
+    case 'regex':
+      return l10n.t('is not in the expected form');
+    case 'url':
+      return l10n.t('must be a valid URL');
+    case 'email':
+      return l10n.t('must be a valid email address');
+    default:
+      return l10n.t('must be a valid {0}', format);
+  }
 }
 
 /** A value that fits none of a union's forms: the one whose type fitted, or the types it may have. */
 function unionWords(issue: z.core.$ZodIssueInvalidUnion): string {
   const fitted = issue.errors.find((e) => e.length && e.every((i) => i.code !== 'invalid_type'));
-  if (fitted) return innerWords(fitted[0]) ?? 'is not valid';
+  if (fitted) return innerWords(fitted[0]) ?? l10n.t('is not valid');
   const wrongTypes = issue.errors.flatMap((e) => e.filter((i) => i.code === 'invalid_type'));
-  if (wrongTypes.length && wrongTypes.every((i) => ownWords(i) === 'is required')) return 'is required';
+  if (wrongTypes.length && wrongTypes.every(missing)) return l10n.t('is required');
   const types = wrongTypes.map((i) => typeName(i.expected));
-  return types.length ? `must be ${oneOf([...new Set(types)])}` : 'is not one of the accepted forms';
+  return types.length ? l10n.t('must be {0}', oneOf([...new Set(types)])) : l10n.t('is not one of the accepted forms');
 }
 
 function shown(v: unknown): string {
@@ -178,5 +208,5 @@ function shown(v: unknown): string {
 }
 
 function oneOf(words: string[]): string {
-  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+  return words.length < 2 ? (words[0] ?? '') : l10n.t('{0} or {1}', words.slice(0, -1).join(', '), words[words.length - 1]!);
 }

@@ -7,6 +7,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cleanEnv, killGroup, spawnGroup } from './childProcess';
 import { classifyConsoleFailure } from './consoleText';
 import { localError, type ErrorContext, type JetStreamError } from './errors';
+import { l10n } from './l10n';
 import type { Params } from './transport';
 
 /** An error reply of the bridge: the library's exception, and what kind of failure the bridge saw. */
@@ -30,8 +31,12 @@ const FATAL_KINDS = new Set(['setup', 'unsupported', 'request']);
 export function abortError(signal: AbortSignal, ctx: ErrorContext, timeoutMs: number): JetStreamError {
   const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
   return timedOut
-    ? localError('Timeout', `Server '${ctx.server}' did not answer ${ctx.command} within ${timeoutMs / 1000} s (Python library).`, ctx)
-    : localError('Aborted', `${ctx.command} on server '${ctx.server}' was cancelled.`, ctx);
+    ? localError(
+        'Timeout',
+        l10n.t("Server '{0}' did not answer {1} within {2} s (Python library).", ctx.server, ctx.command, timeoutMs / 1000),
+        ctx,
+      )
+    : localError('Aborted', l10n.t("{0} on server '{1}' was cancelled.", ctx.command, ctx.server), ctx);
 }
 
 interface Request {
@@ -111,7 +116,12 @@ export class Bridge {
             (other) =>
               localError(
                 'Timeout',
-                `Server '${other.server}' did not answer ${ctx.command} within ${timeoutMs / 1000} s (Python library); its bridge was stopped.`,
+                l10n.t(
+                  "Server '{0}' did not answer {1} within {2} s (Python library); its bridge was stopped.",
+                  other.server,
+                  ctx.command,
+                  timeoutMs / 1000,
+                ),
                 other,
               ),
             true,
@@ -181,7 +191,7 @@ export class Bridge {
     if (this.ending || start >= chunk.length) return;
     this.partial.push(chunk.subarray(start));
     this.partialBytes += chunk.length - start;
-    if (this.partialBytes > MAX_LINE_BYTES) this.garbage(`a line longer than ${MAX_LINE_BYTES} bytes`);
+    if (this.partialBytes > MAX_LINE_BYTES) this.garbage(l10n.t('a line longer than {0} bytes', MAX_LINE_BYTES));
   }
 
   private line(text: string): void {
@@ -229,7 +239,11 @@ export class Bridge {
     void this.stop((ctx) =>
       localError(
         'InvalidResponse',
-        `The Python bridge for server '${ctx.server}' wrote ${ctx.redact ? ctx.redact(said) : said} where a reply belongs; it was stopped.`,
+        l10n.t(
+          "The Python bridge for server '{0}' wrote {1} where a reply belongs; it was stopped.",
+          ctx.server,
+          ctx.redact ? ctx.redact(said) : said,
+        ),
         ctx,
       ),
     );
@@ -240,26 +254,42 @@ export class Bridge {
       localError(
         'PythonSetup',
         e.code === 'ENOENT'
-          ? `No Python interpreter '${this.interpreter}' was found for server '${ctx.server}'; set "pythonPath" in its profile to a Python 3.8 or later.`
-          : `Could not run the Python interpreter '${this.interpreter}' for server '${ctx.server}': ${e.message}; check "pythonPath" in its profile.`,
+          ? l10n.t(
+              "No Python interpreter '{0}' was found for server '{1}'; set \"pythonPath\" in its profile to a Python 3.8 or later.",
+              this.interpreter,
+              ctx.server,
+            )
+          : l10n.t(
+              "Could not run the Python interpreter '{0}' for server '{1}': {2}; check \"pythonPath\" in its profile.",
+              this.interpreter,
+              ctx.server,
+              e.message,
+            ),
         ctx,
         e,
       );
   }
 
   private unexpectedEnd(code: number | null, signal: NodeJS.Signals | null): Ending {
-    const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+    const how = signal ? l10n.t('was stopped by {0}', signal) : l10n.t('exited with code {0}', String(code));
     // A bridge that failed by itself says why last on stderr; one that was killed has only the library's chatter there.
     const text = signal ? '' : this.stderr.toString('utf8');
     const words = text.trim() ? classifyConsoleFailure(text).words : '';
     const started = this.queued === undefined;
     return (ctx) => {
+      // The bridge's last words, if any, follow after a colon.
       const said = words ? `: ${ctx.redact ? ctx.redact(words) : words}` : '';
       return started
-        ? localError('Unreachable', `Cannot reach server '${ctx.server}': its Python bridge ${how}${said}.`, ctx)
+        ? localError('Unreachable', l10n.t("Cannot reach server '{0}': its Python bridge {1}{2}.", ctx.server, how, said), ctx)
         : localError(
             'PythonSetup',
-            `The Python bridge for server '${ctx.server}' did not start: '${this.interpreter}' ${how}${said}. Check "pythonPath" in its profile.`,
+            l10n.t(
+              "The Python bridge for server '{0}' did not start: '{1}' {2}{3}. Check \"pythonPath\" in its profile.",
+              ctx.server,
+              this.interpreter,
+              how,
+              said,
+            ),
             ctx,
           );
     };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { classifyConsoleFailure } from './consoleText';
 import { JetStreamError, localError, protocolError, type ErrorContext } from './errors';
+import { l10n } from './l10n';
 import { abortError, Bridge, type BridgeError, type Ending } from './pythonBridge';
 import { redactor, type Redact } from './redact';
 import { callSignal, errorContext, SEND_PREFIX, type CallOptions, type Params, type ServerEndpoint, type Transport } from './transport';
@@ -60,7 +61,11 @@ export class PythonTransport implements Transport {
     this.refuseEarly(ctx);
     if (this.server.user !== undefined && this.server.password === undefined && !this.server.token) {
       // An empty password would be one more refused attempt on the user's account.
-      throw localError('AuthRequired', `Server '${ctx.server}' needs the password of user ${this.server.user}: sign in to store it.`, ctx);
+      throw localError(
+        'AuthRequired',
+        l10n.t("Server '{0}' needs the password of user {1}: sign in to store it.", ctx.server, this.server.user),
+        ctx,
+      );
     }
     const { signal, timeoutMs } = callSignal(options);
     await this.waitForRestart(ctx, signal, timeoutMs);
@@ -71,7 +76,7 @@ export class PythonTransport implements Transport {
 
   /** A closed client, or a sign-in the server refused: nothing is started or sent. */
   private refuseEarly(ctx: ErrorContext): void {
-    if (this.closed) throw localError('Aborted', `${ctx.command} on server '${ctx.server}' was cancelled: its client was closed.`, ctx);
+    if (this.closed) throw closedError(ctx);
     if (this.refusal) throw this.failure(this.refusal, ctx);
   }
 
@@ -79,9 +84,7 @@ export class PythonTransport implements Transport {
     this.closed = true;
     const bridge = this.bridge;
     this.bridge = undefined;
-    await bridge?.stop((ctx) =>
-      localError('Aborted', `${ctx.command} on server '${ctx.server}' was cancelled: its client was closed.`, ctx),
-    );
+    await bridge?.stop(closedError);
   }
 
   private start(): Bridge {
@@ -122,7 +125,7 @@ export class PythonTransport implements Transport {
       const last = this.lastEnding(ctx);
       throw new JetStreamError(
         last.code,
-        `${last.message} The Python bridge is started again in ${Math.ceil(wait / 1000)} s.`,
+        l10n.t('{0} The Python bridge is started again in {1} s.', last.message, Math.ceil(wait / 1000)),
         last.details,
       );
     }
@@ -136,33 +139,47 @@ export class PythonTransport implements Transport {
   /** A bridge's error reply in the words a user acts on; the library's words are redacted, since it may echo the secret. */
   private failure(e: BridgeError, ctx: ErrorContext): JetStreamError {
     const said = this.redact(e.message);
-    const s = `Server '${ctx.server}'`;
     const failure = (code: JetStreamError['code'], message: string) =>
       new JetStreamError(code, message, { serverMessage: said, command: ctx.command, server: ctx.server });
     switch (e.kind) {
       case 'setup':
-        return failure('PythonSetup', `The Python library for server '${ctx.server}' is not usable: ${said}.`);
+        return failure('PythonSetup', l10n.t("The Python library for server '{0}' is not usable: {1}.", ctx.server, said));
       case 'unsupported':
-        return failure('Unsupported', `${s} is reached through the Python library, and ${said}. Sign in with a password.`);
+        // The bridge's words finish the sentence: "…, and <what the library cannot do>."
+        return failure(
+          'Unsupported',
+          l10n.t("Server '{0}' is reached through the Python library, and {1}. Sign in with a password.", ctx.server, said),
+        );
       case 'missingMethod':
-        return failure('UnknownCommand', `${s} cannot run ${ctx.command}: the Python library ${said}; it may be older than the server.`);
+        return failure(
+          'UnknownCommand',
+          l10n.t("Server '{0}' cannot run {1}: the Python library {2}; it may be older than the server.", ctx.server, ctx.command, said),
+        );
       case 'refused':
         return protocolError('AuthFailed', e.message, ctx);
       case 'superuser':
         return failure(
           'PermissionDenied',
-          `${s} refused the superuser view for ${ctx.user ? `user ${ctx.user}` : 'an anonymous caller'}: ${said}`,
+          ctx.user
+            ? l10n.t("Server '{0}' refused the superuser view for user {1}: {2}", ctx.server, ctx.user, said)
+            : l10n.t("Server '{0}' refused the superuser view for an anonymous caller: {1}", ctx.server, said),
         );
       case 'connection': {
         const timedOut = /timeout|timed out/i.test(`${e.class} ${e.message}`);
-        return failure(timedOut ? 'Timeout' : 'Unreachable', `Cannot reach server '${ctx.server}' at ${ctx.endpoint}: ${said}`);
+        return failure(
+          timedOut ? 'Timeout' : 'Unreachable',
+          l10n.t("Cannot reach server '{0}' at {1}: {2}", ctx.server, ctx.endpoint ?? '', said),
+        );
       }
       case 'unreadable':
-        return failure('InvalidResponse', `${s} sent an answer to ${ctx.command} that the Python library could not pass on: ${said}`);
+        return failure(
+          'InvalidResponse',
+          l10n.t("Server '{0}' sent an answer to {1} that the Python library could not pass on: {2}", ctx.server, ctx.command, said),
+        );
       case 'request':
         return failure(
           'Internal',
-          `The Python bridge for server '${ctx.server}' did not understand the request for ${ctx.command}: ${said}`,
+          l10n.t("The Python bridge for server '{0}' did not understand the request for {1}: {2}", ctx.server, ctx.command, said),
         );
       default:
         return libraryFailure(e, ctx);
@@ -176,8 +193,16 @@ function libraryFailure(e: BridgeError, ctx: ErrorContext): JetStreamError {
   const words = e.message.trim() || e.class;
   const said = ctx.redact ? ctx.redact(words) : words;
   if (code === 'Unreachable' || code === 'Timeout')
-    return localError(code, `Cannot reach server '${ctx.server}' at ${ctx.endpoint}: ${said}`, ctx);
+    return localError(code, l10n.t("Cannot reach server '{0}' at {1}: {2}", ctx.server, ctx.endpoint ?? '', said), ctx);
   if (code === 'InvalidResponse')
-    return localError('InvalidResponse', `Server '${ctx.server}' sent an incomplete or malformed answer to ${ctx.command} (${said})`, ctx);
+    return localError(
+      'InvalidResponse',
+      l10n.t("Server '{0}' sent an incomplete or malformed answer to {1} ({2})", ctx.server, ctx.command, said),
+      ctx,
+    );
   return protocolError(code, words, ctx);
+}
+
+function closedError(ctx: ErrorContext): JetStreamError {
+  return localError('Aborted', l10n.t("{0} on server '{1}' was cancelled: its client was closed.", ctx.command, ctx.server), ctx);
 }

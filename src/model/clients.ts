@@ -6,13 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { JetStreamClient } from '../api/client';
 import { JetStreamError } from '../api/errors';
+import { l10n } from '../api/l10n';
 import { clientEndpoint, needsSecret, type Secret, type ServerProfile } from './profiles';
 
 export async function openClient(profile: ServerProfile, secret: Secret | undefined): Promise<JetStreamClient> {
   if (needsSecret(profile) && !secret) {
     throw new JetStreamError(
       'AuthRequired',
-      `No password is stored for user ${profile.user ?? ''} on server '${profile.name}'. Use Sign In to enter it.`,
+      l10n.t("No password is stored for user {0} on server '{1}'. Use Sign In to enter it.", profile.user ?? '', profile.name),
       {
         server: profile.name,
       },
@@ -25,7 +26,7 @@ export async function openClient(profile: ServerProfile, secret: Secret | undefi
     } catch (e) {
       throw new JetStreamError(
         'TlsIdentity',
-        `Cannot read the certificate file ${profile.ca} of server '${profile.name}': ${(e as Error).message}`,
+        l10n.t("Cannot read the certificate file {0} of server '{1}': {2}", profile.ca, profile.name, (e as Error).message),
         {
           server: profile.name,
         },

@@ -4,7 +4,7 @@
  * the input box can show it as the user types.
  */
 import { formatRate } from './format';
-import type { L10n } from './l10n';
+import type { L10n } from '../api/l10n';
 
 export type Parsed<T> = { value: T; understood: string } | { error: string };
 

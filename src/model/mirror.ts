@@ -5,6 +5,7 @@
  * engine when it is needed.
  */
 import type { JetStreamError } from '../api/errors';
+import { l10n } from '../api/l10n';
 import type { DetailsMessage } from './details';
 import { EngineLink, EngineStopped, toJetStreamError } from './engine/link';
 import type { Delta, Operation, OperationResults, Row, ServerSummary } from './engine/protocol';
@@ -42,6 +43,8 @@ export interface PollingState {
 export interface MirrorOptions {
   /** The worker's script: dist/worker.js (node tests: test/support/worker-from-source.cjs). */
   script: string;
+  /** vscode.l10n.bundle, for the engine's words; undefined for English. */
+  bundle?: Readonly<Record<string, string>> | undefined;
   secret(server: string): Promise<Secret | undefined>;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
@@ -78,7 +81,7 @@ export class DestinationMirror implements Disposable {
   readonly onDidReceiveDetails = this.detailsEmitter.event;
 
   constructor(options: MirrorOptions) {
-    this.link = new EngineLink(options.script, {
+    this.link = new EngineLink(options.script, options.bundle, {
       delta: (d) => this.apply(d),
       log: options.log,
       secret: options.secret,
@@ -208,7 +211,11 @@ export class DestinationMirror implements Disposable {
     for (const view of this.views.values()) {
       const error = {
         code: 'Internal' as const,
-        message: `The background engine of this extension stopped (${reason}); it starts again in ${Math.round(restartInMs / 1000)} s. The rows show the last data seen.`,
+        message: l10n.t(
+          'The background engine of this extension stopped ({0}); it starts again in {1} s. The rows show the last data seen.',
+          reason,
+          Math.round(restartInMs / 1000),
+        ),
       };
       view.summary = { ...view.summary, phase: 'error', error };
       view.error = toJetStreamError(error);

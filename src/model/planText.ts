@@ -1,5 +1,5 @@
 /** A plan as a person reads it at a glance: what Apply would create, change, replace and delete. */
-import type { L10n } from './l10n';
+import type { L10n } from '../api/l10n';
 import type { Plan, PlanStep } from './plan';
 
 const code = (v: unknown) => `\`${(typeof v === 'string' ? v : JSON.stringify(v)).replace(/`/g, "'").replace(/\s+/g, ' ').slice(0, 200)}\``;

@@ -6,7 +6,7 @@
  */
 import type { JetStreamError, JetStreamErrorCode } from '../api/errors';
 import type { Row } from './engine/protocol';
-import type { L10n } from './l10n';
+import type { L10n } from '../api/l10n';
 import { formatCount, formatRate, formatRatePair, truncate } from './format';
 import type { DestinationStatus } from './status';
 

@@ -3,6 +3,7 @@
  * only what the tree, the filter, the sort and the pickers need, cut to what a row can show and with
  * the profile's secrets removed.
  */
+import { l10n } from '../api/l10n';
 import type { Redact } from '../api/redact';
 import { idKey, type ListedDestination } from '../api/schemas';
 import { valueText } from './bounded';
@@ -25,7 +26,7 @@ export function destinationLabel(
   d: Pick<ListedDestination, 'destinationAddress' | 'destinationPort' | 'destinationId' | 'problem'>,
   redact: Redact = asIs,
 ): string {
-  if (d.problem && !d.destinationAddress) return `unreadable destination (${redact(truncate(String(d.destinationId), 60))})`;
+  if (d.problem && !d.destinationAddress) return l10n.t('unreadable destination ({0})', redact(truncate(String(d.destinationId), 60)));
   const address = redact(truncate(d.destinationAddress, MAX_ROW_TEXT));
   return d.destinationPort === DEFAULT_DESTINATION_PORT ? address : `${address}:${d.destinationPort}`;
 }

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { JetStreamError } from '../api/errors';
+import { l10n } from '../api/l10n';
 import type { Redact } from '../api/redact';
 import type { ListedDestination, ServerInfo } from '../api/schemas';
 import type { ServerProfile } from './profiles';
@@ -69,6 +70,11 @@ export function emptyState(profile: ServerProfile): ServerState {
   };
 }
 
+/** A request for a server that is not (or no longer) configured. */
+export function noServer(name: string): JetStreamError {
+  return new JetStreamError('NotFound', l10n.t("There is no server named '{0}'.", name));
+}
+
 /**
  * Any failure as the error the tree shows. A JetStreamError is the server's or the network's; anything
  * else is a bug in this extension: logged with its stack and shown as such, never as a server error.
@@ -79,7 +85,7 @@ export function asJetStreamError(e: unknown, server: string, log?: RefreshLog): 
   log?.('error', `internal error while refreshing '${server}': ${err.stack ?? err.message}`);
   return new JetStreamError(
     'Internal',
-    `An internal error of this extension stopped the refresh of server '${server}': ${err.message}. See the JetStream log.`,
+    l10n.t("An internal error of this extension stopped the refresh of server '{0}': {1}. See the JetStream log.", server, err.message),
     {
       server,
     },

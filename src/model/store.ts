@@ -6,14 +6,13 @@
  * server is briefly unreachable.
  */
 import type { JetStreamClient } from '../api/client';
-import { JetStreamError } from '../api/errors';
 import { destinationKey, fullDestination, type DestinationList } from '../api/destinationList';
 import type { Destination, ListedDestination, UserData } from '../api/schemas';
 import { ConfirmedEdits } from './confirmedEdits';
 import { Emitter, type Disposable } from './events';
 import { ServerHistory, type HistorySeries } from './history';
 import type { InvalidProfile, ServerProfile } from './profiles';
-import { asJetStreamError, emptyState, threadCpuMs, type RefreshLog, type ServerState } from './serverState';
+import { asJetStreamError, emptyState, noServer, threadCpuMs, type RefreshLog, type ServerState } from './serverState';
 
 export interface StoreChange {
   server: string;
@@ -121,7 +120,7 @@ export class DestinationStore implements Disposable {
    */
   client(name: string): Promise<JetStreamClient> {
     const state = this.states.get(name);
-    if (!state) return Promise.reject(new JetStreamError('NotFound', `There is no server named '${name}'.`));
+    if (!state) return Promise.reject(noServer(name));
     if (state.credentialsRefused && state.error) return Promise.reject(state.error);
     let client = this.clients.get(name);
     if (!client) {

@@ -1,6 +1,6 @@
 /** Filtering the destinations table: the tree's filter terms plus server:NAME and userData.KEY:VALUE. */
 import { parseFilter, type DestinationFilter } from './filter';
-import { english, type L10n } from './l10n';
+import { english, type L10n } from '../api/l10n';
 import type { TableRow } from './table';
 
 export interface TableFilter extends DestinationFilter {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { JetStreamError } from '../../src/api/errors';
 import { openClient } from '../../src/model/clients';
-import { english } from '../../src/model/l10n';
+import { english } from '../../src/api/l10n';
 import type { ServerProfile } from '../../src/model/profiles';
 import { serverProblem } from '../../src/model/rowText';
 import { DestinationStore } from '../../src/model/store';

@@ -1,12 +1,14 @@
 /**
  * Localisation is complete: every contributed title and description comes from package.nls.json, and
- * every string the code says through l10n.t is a literal found in l10n/bundle.l10n.json.
+ * every string the code says through l10n.t is a literal found in l10n/bundle.l10n.json. Code away from
+ * VS Code (the engine's thread) translates by the bundle it is handed.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { bundleWords, english } from '../../src/api/l10n';
 
 const root = path.resolve(__dirname, '../..');
 const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
@@ -37,5 +39,19 @@ describe('localisation', () => {
         .map((v) => v.name),
     ];
     for (const text of shown) assert.match(text, /^%[^%]+%$/, `"${text}" is shown untranslated`);
+  });
+});
+
+describe('words from a bundle', () => {
+  it('translates a key the bundle has, with its arguments filled', () => {
+    const words = bundleWords({ "Server '{0}' failed to run {1}": "« {1} a échoué sur le serveur '{0}' »" });
+    assert.equal(words.t("Server '{0}' failed to run {1}", 'lab', 'getServerInfo'), "« getServerInfo a échoué sur le serveur 'lab' »");
+  });
+
+  it('says a key the bundle lacks in English, as english does, and every key without a bundle', () => {
+    const words = bundleWords({ connected: 'verbunden' });
+    assert.equal(words.t('{0} of {1} destinations', 3, 10), '3 of 10 destinations');
+    assert.equal(words.t('{0} and {1}', 'one'), 'one and {1}', 'a missing argument stays a placeholder');
+    assert.equal(bundleWords(undefined), english);
   });
 });

@@ -11,7 +11,7 @@ import { JetStreamError } from '../../src/api/errors';
 import type { Row } from '../../src/model/engine/protocol';
 import { arrange, formatFilter, parseFilter, type DestinationFilter } from '../../src/model/filter';
 import { parseHostPort, parsePairs, parseRate } from '../../src/model/inputs';
-import { english } from '../../src/model/l10n';
+import { english } from '../../src/api/l10n';
 import { addressSortKey } from '../../src/model/naturalSort';
 import { RESORT_MS, ServerOrder } from '../../src/model/order';
 import { describeRow, destinationCount, serverProblem } from '../../src/model/rowText';

@@ -5,6 +5,7 @@
  */
 import { fullDestination } from '../../api/destinationList';
 import { JetStreamError } from '../../api/errors';
+import { l10n } from '../../api/l10n';
 import { idKey, type Destination } from '../../api/schemas';
 import { boundedJson } from '../bounded';
 import { openClient } from '../clients';
@@ -15,7 +16,7 @@ import { exportFile, plan } from '../plan';
 import { recreateParams } from '../recreate';
 import { toRow, destinationError } from '../rows';
 import { RefreshScheduler } from '../scheduler';
-import { threadCpuMs } from '../serverState';
+import { noServer, threadCpuMs } from '../serverState';
 import { DestinationStore } from '../store';
 import { editUserData } from '../userDataEdit';
 import { deleteConfirmed } from '../deletes';
@@ -120,7 +121,7 @@ export class Engine {
   private async fresh(server: string): Promise<Destination[]> {
     await this.scheduler.refreshNow(server, { manual: false });
     const state = this.store.server(server);
-    if (!state) throw new JetStreamError('NotFound', `There is no server named '${server}'.`);
+    if (!state) throw noServer(server);
     if (state.error) throw state.error;
     // One destination that cannot be read whole would make the plan guess: it is refused, naming it.
     return [...state.destinations.values()].map((d) => fullDestination(d, server));
@@ -128,7 +129,7 @@ export class Engine {
 
   private listed(server: string, key: string) {
     const d = this.store.destination(server, key);
-    if (!d) throw new JetStreamError('NotFound', `Server '${server}' lists no destination ${key} any more.`, { server });
+    if (!d) throw new JetStreamError('NotFound', l10n.t("Server '{0}' lists no destination {1} any more.", server, key), { server });
     return d;
   }
 
@@ -169,7 +170,7 @@ export class Engine {
         return this.edit(o.server, o.key, { set: o.set, remove: o.remove, expect: o.expect });
       case 'compat': {
         const state = this.store.server(o.server);
-        if (!state) throw new JetStreamError('NotFound', `There is no server named '${o.server}'.`);
+        if (!state) throw noServer(o.server);
         return checkCompatibility(await this.store.client(o.server), { transport: state.profile.transport });
       }
       case 'plan':
@@ -223,7 +224,9 @@ export class Engine {
     try {
       const info = await client.getServerInfo();
       if (info.authRequired && !profile.user) {
-        throw new JetStreamError('AuthRequired', `Server '${profile.name}' requires a user name and password.`, { server: profile.name });
+        throw new JetStreamError('AuthRequired', l10n.t("Server '{0}' requires a user name and password.", profile.name), {
+          server: profile.name,
+        });
       }
       if (profile.user) await client.listDestinations();
       return true;
@@ -261,5 +264,5 @@ export class Engine {
   }
 }
 
-const notConfigured = (server: string) => `Server '${server}' is no longer configured.`;
-const gone = (server: string) => `This destination no longer exists on server '${server}'.`;
+const notConfigured = (server: string) => l10n.t("Server '{0}' is no longer configured.", server);
+const gone = (server: string) => l10n.t("This destination no longer exists on server '{0}'.", server);

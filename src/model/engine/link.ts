@@ -5,8 +5,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import { JetStreamError } from '../../api/errors';
+import { l10n } from '../../api/l10n';
 import type { Secret } from '../profiles';
-import type { Delta, FromEngine, Operation, OperationResults, ToEngine, WireError } from './protocol';
+import type { Delta, EngineStart, FromEngine, Operation, OperationResults, ToEngine, WireError } from './protocol';
 
 export interface LinkHandlers {
   delta(d: Delta): void;
@@ -47,16 +48,18 @@ export class EngineLink {
 
   constructor(
     private readonly script: string,
+    /** The translated strings of VS Code's language (vscode.l10n.bundle), undefined for English. */
+    private readonly bundle: Readonly<Record<string, string>> | undefined,
     private readonly on: LinkHandlers,
   ) {}
 
   start(): void {
     this.startedAt = Date.now();
-    const worker = new Worker(this.script);
+    const worker = new Worker(this.script, { workerData: { bundle: this.bundle } satisfies EngineStart });
     this.worker = worker;
     worker.on('message', (m: FromEngine) => this.receive(worker, m));
-    worker.on('error', (e) => this.stop(worker, `it failed: ${e.message}`));
-    worker.on('exit', (code) => this.stop(worker, `it exited with code ${code}`));
+    worker.on('error', (e) => this.stop(worker, l10n.t('it failed: {0}', e.message)));
+    worker.on('exit', (code) => this.stop(worker, l10n.t('it exited with code {0}', code)));
     this.on.started();
   }
 
@@ -67,7 +70,7 @@ export class EngineLink {
   request<K extends Operation['op']>(operation: Extract<Operation, { op: K }>): Promise<OperationResults[K]> {
     if (!this.worker)
       return Promise.reject(
-        new JetStreamError('Internal', 'The background engine of this extension is restarting; try again in a moment.'),
+        new JetStreamError('Internal', l10n.t('The background engine of this extension is restarting; try again in a moment.')),
       );
     const id = ++this.requests;
     return new Promise((resolve, reject) => {
@@ -103,7 +106,7 @@ export class EngineLink {
     this.worker = undefined;
     void worker.terminate();
     for (const p of this.pending.values())
-      p.reject(new EngineStopped('Internal', `The background engine of this extension stopped (${reason}).`));
+      p.reject(new EngineStopped('Internal', l10n.t('The background engine of this extension stopped ({0}).', reason)));
     this.pending.clear();
     if (this.disposed) return;
     // A worker that ran a minute without failing earns a quick restart.
@@ -125,7 +128,7 @@ export class EngineLink {
     const worker = this.worker;
     this.worker = undefined;
     void worker?.terminate();
-    for (const p of this.pending.values()) p.reject(new EngineStopped('Aborted', 'The extension is shutting down.'));
+    for (const p of this.pending.values()) p.reject(new EngineStopped('Aborted', l10n.t('The extension is shutting down.')));
     this.pending.clear();
   }
 }

@@ -9,6 +9,7 @@
  * in the snapshot that saw it.
  */
 import { JetStreamError } from '../../api/errors';
+import { l10n } from '../../api/l10n';
 import type { DetailsSource } from '../details';
 import { onlyNumbersDiffer, rowEffect, sameRow, toRow } from '../rows';
 import type { RefreshScheduler } from '../scheduler';
@@ -33,7 +34,7 @@ export function wireError(e: unknown): WireError {
       exitCode: e.details.exitCode,
     };
   }
-  return { code: 'Internal', message: `An internal error of this extension: ${e instanceof Error ? e.message : String(e)}` };
+  return { code: 'Internal', message: l10n.t('An internal error of this extension: {0}', e instanceof Error ? e.message : String(e)) };
 }
 
 /** What the main thread was sent of one server. */

@@ -175,6 +175,12 @@ export interface EngineStats {
   cpuMs: number;
 }
 
+/** What the worker is started with (its workerData). */
+export interface EngineStart {
+  /** vscode.l10n.bundle: the engine says its words in VS Code's language. */
+  bundle: Readonly<Record<string, string>> | undefined;
+}
+
 export type ToEngine =
   | { type: 'profiles'; profiles: ServerProfile[] }
   | { type: 'polling'; active: boolean; intervalMs: number; timeoutMs: number }

@@ -2,14 +2,18 @@
  * Entry of dist/worker.js: the engine on a worker thread of the extension host, so that fetching,
  * parsing and diffing a large server never blocks the thread every other extension shares.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { bundleWords, useWords } from '../../api/l10n';
 import { reportListenerErrors } from '../events';
 import type { Secret } from '../profiles';
 import { Engine } from './engine';
-import type { FromEngine, ToEngine } from './protocol';
+import type { EngineStart, FromEngine, ToEngine } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('dist/worker.js runs as a worker thread of the extension');
+
+// A worker started without workerData (a test's) speaks English.
+useWords(bundleWords((workerData as EngineStart | undefined)?.bundle));
 
 const waiting = new Map<number, (secret: Secret | undefined) => void>();
 let asked = 0;
