@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import type { ClientEndpoint } from '../api/client';
 import { describeIssue } from '../api/issues';
-import type { L10n } from './l10n';
+import type { L10n } from '../api/l10n';
 
 /**
  * The vendor's API control port, where a cli or python profile connects when it names none. Not a

@@ -6,7 +6,7 @@ import { HttpTransport } from '../../src/api/httpTransport';
 import { idKey } from '../../src/api/schemas';
 import { formatBytes, formatRate, formatRatePair, formatTimestamp } from '../../src/model/format';
 import { ServerHistory } from '../../src/model/history';
-import { english } from '../../src/model/l10n';
+import { english } from '../../src/api/l10n';
 import { parseProfiles, profileFromAnswers, type ServerProfile } from '../../src/model/profiles';
 import { DetailsSource } from '../../src/model/details';
 import { RefreshScheduler } from '../../src/model/scheduler';
