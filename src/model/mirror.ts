@@ -5,7 +5,7 @@
  * engine when it is needed.
  */
 import type { JetStreamError } from '../api/errors';
-import type { DetailsMessage } from './details';
+import type { Details } from './details';
 import { EngineLink, EngineStopped, toJetStreamError } from './engine/link';
 import type { Delta, Operation, OperationResults, Row, ServerSummary } from './engine/protocol';
 import { Emitter, type Disposable } from './events';
@@ -69,7 +69,7 @@ export class DestinationMirror implements Disposable {
   private readonly link: EngineLink;
   private readonly changeEmitter = new Emitter<MirrorChange>();
   private readonly serversEmitter = new Emitter<void>();
-  private readonly detailsEmitter = new Emitter<{ server: string; key: string; message: DetailsMessage }>();
+  private readonly detailsEmitter = new Emitter<{ server: string; key: string; details: Details }>();
   /** One event per delta of one server. */
   readonly onDidChange = this.changeEmitter.event;
   /** Servers were added, removed or edited. */
@@ -192,7 +192,7 @@ export class DestinationMirror implements Disposable {
       this.arriving.delete(d.server);
     }
     this.changeEmitter.fire({ server: d.server, serverChanged: !!d.summary || whole, listChanged, changed: whole ? [] : changed });
-    for (const { key, message } of d.details ?? []) this.detailsEmitter.fire({ server: d.server, key, message });
+    for (const { key, details } of d.details ?? []) this.detailsEmitter.fire({ server: d.server, key, details });
   }
 
   private engineStarted(): void {

@@ -139,7 +139,7 @@ export class Engine {
         await this.scheduler.refreshNow(o.server, { manual: o.manual });
         return null;
       case 'details':
-        return new DetailsSource(this.store, o.server, o.key, { notConfigured: notConfigured(o.server), gone: gone(o.server) }).message();
+        return new DetailsSource(this.store, o.server, o.key, { notConfigured: notConfigured(o.server), gone: gone(o.server) }).details();
       case 'tooltip':
         return this.tooltip(o.server, o.key);
       case 'json': {

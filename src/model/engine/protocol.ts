@@ -10,7 +10,7 @@ import type { Id, TextUserData } from '../../api/schemas';
 import type { CreateDestinationParams } from '../../api/inputSchemas';
 import type { CompatReport } from '../compat';
 import type { DestinationsFile } from '../destinationsFile';
-import type { DetailsMessage } from '../details';
+import type { Details } from '../details';
 import type { Exported, Plan } from '../plan';
 import type { Secret, ServerProfile } from '../profiles';
 import type { RecreatePlan } from '../recreate';
@@ -89,7 +89,7 @@ export interface Delta {
   /** More parts of this delta follow: a large list arrives in parts, so no message blocks the main thread long. */
   continues?: boolean | undefined;
   /** Visible panels' destinations, per snapshot. */
-  details?: { key: string; message: DetailsMessage }[] | undefined;
+  details?: { key: string; details: Details }[] | undefined;
 }
 
 /** Tooltip fields of one destination, asked for when the pointer rests on its row. */
@@ -151,7 +151,7 @@ export const RATE_HISTORY_TARGETS = 200;
 export const RATE_HISTORY_POINTS = 120;
 
 export interface OperationResults {
-  details: DetailsMessage | undefined;
+  details: Details | undefined;
   tooltip: TooltipFields | undefined;
   json: string | undefined;
   recreate: Recreate | { unavailable: string };
