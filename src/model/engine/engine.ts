@@ -17,7 +17,7 @@ import { toRow, destinationError } from '../rows';
 import { RefreshScheduler } from '../scheduler';
 import { threadCpuMs } from '../serverState';
 import { DestinationStore } from '../store';
-import { editUserData } from '../userDataEdit';
+import { checkedEdit, editUserData } from '../userDataEdit';
 import { deleteConfirmed } from '../deletes';
 import { Painter, wireError } from './painter';
 import {
@@ -167,6 +167,8 @@ export class Engine {
       }
       case 'editUserData':
         return this.edit(o.server, o.key, { set: o.set, remove: o.remove, expect: o.expect });
+      case 'checkUserData':
+        return checkedEdit(await this.store.client(o.server), o.id, { set: o.set, remove: o.remove }, o.error);
       case 'compat': {
         const state = this.store.server(o.server);
         if (!state) throw new JetStreamError('NotFound', `There is no server named '${o.server}'.`);

@@ -15,7 +15,7 @@ import type { Exported, Plan } from '../plan';
 import type { Secret, ServerProfile } from '../profiles';
 import type { RecreatePlan } from '../recreate';
 import type { DestinationStatus } from '../status';
-import type { EditOutcome } from '../userDataEdit';
+import type { EditFailure, EditOutcome } from '../userDataEdit';
 
 /** A userData entry as a row shows it: the key, its value as text, and whether it is text (editable). */
 export type UserDataEntry = [key: string, value: string, editable: boolean];
@@ -129,6 +129,18 @@ export type Operation =
       remove?: string[] | undefined;
       expect?: Record<string, string | null> | undefined;
     }
+  /**
+   * Whether an edit the last engine stopped carrying landed, from what the server holds now: by the
+   * destination's id, as the new engine may not have listed it yet. `error`: why it was cut off.
+   */
+  | {
+      op: 'checkUserData';
+      server: string;
+      id: Id;
+      set?: TextUserData | undefined;
+      remove?: string[] | undefined;
+      error: EditFailure;
+    }
   | { op: 'compat'; server: string }
   /** What Apply of a destinations file would do, from a fresh list of the server's destinations. */
   | { op: 'plan'; server: string; file: DestinationsFile }
@@ -158,6 +170,7 @@ export interface OperationResults {
   create: Row;
   delete: null;
   editUserData: EditOutcome;
+  checkUserData: EditOutcome;
   compat: CompatReport;
   plan: Plan;
   export: Exported;
