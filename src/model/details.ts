@@ -20,8 +20,8 @@ export interface FieldProblem {
 /** live: as the server last sent it; deleted: the server no longer has it; unreachable: last known data. */
 export type Liveness = 'live' | 'deleted' | 'unreachable';
 
-export interface DetailsSnapshot {
-  type: 'snapshot';
+/** What is known of one destination now. */
+export interface DestinationDetails {
   server: string;
   /** The record as the server sent it, bounded in size and depth, secrets redacted. */
   destination: Record<string, unknown>;
@@ -33,7 +33,8 @@ export interface DetailsSnapshot {
   history: HistorySeries;
 }
 
-export type DetailsMessage = DetailsSnapshot | { type: 'problem'; text: string };
+/** A destination's details, or why there are none to show. */
+export type Details = DestinationDetails | { unavailable: string };
 
 const checked = new WeakMap<object, FieldProblem[]>();
 const MAX_PROBLEMS = 20;
@@ -63,7 +64,7 @@ export class DetailsSource {
     private readonly words: { notConfigured: string; gone: string },
   ) {}
 
-  message(): DetailsMessage | undefined {
+  details(): Details | undefined {
     const state = this.store.server(this.server);
     const listed = state?.destinations.get(this.destinationKey);
     if (listed) this.last = listed;
@@ -77,13 +78,12 @@ export class DetailsSource {
           : state.phase === 'ok'
             ? this.words.gone
             : undefined;
-      return why ? { type: 'problem', text: why } : undefined;
+      return why ? { unavailable: why } : undefined;
     }
     const gone = state?.phase === 'ok' && !listed;
     const liveness: Liveness = !state || state.phase === 'error' ? 'unreachable' : gone ? 'deleted' : 'live';
     const redact = state?.redact ?? ((t: string) => t);
     return {
-      type: 'snapshot',
       server: this.server,
       destination: bounded(d.raw ?? d, DEFAULT_LIMITS, redact) as Record<string, unknown>,
       problems: fieldProblems(d).map((p) => ({ field: p.field, message: redact(p.message) })),

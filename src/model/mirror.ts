@@ -6,8 +6,8 @@
  */
 import type { JetStreamError } from '../api/errors';
 import { l10n } from '../api/l10n';
-import type { DetailsMessage } from './details';
-import { EngineLink, EngineStopped, toJetStreamError } from './engine/link';
+import type { Details } from './details';
+import { EngineLink, EngineStopped, MAX_RESTART_MS, toJetStreamError } from './engine/link';
 import type { Delta, Operation, OperationResults, Row, ServerSummary } from './engine/protocol';
 import { Emitter, type Disposable } from './events';
 import type { InvalidProfile, Secret, ServerProfile } from './profiles';
@@ -49,6 +49,9 @@ export interface MirrorOptions {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
+/** How long an edit cut off by an engine stop waits for the next engine to ask the server: past the longest backoff. */
+const RESTART_WAIT_MS = MAX_RESTART_MS + 10_000;
+
 function loading(): ServerSummary {
   return {
     phase: 'loading',
@@ -72,7 +75,10 @@ export class DestinationMirror implements Disposable {
   private readonly link: EngineLink;
   private readonly changeEmitter = new Emitter<MirrorChange>();
   private readonly serversEmitter = new Emitter<void>();
-  private readonly detailsEmitter = new Emitter<{ server: string; key: string; message: DetailsMessage }>();
+  private readonly detailsEmitter = new Emitter<{ server: string; key: string; details: Details }>();
+  /** true: a new engine is up; false: the mirror is disposed, none will be. */
+  private readonly startedEmitter = new Emitter<boolean>();
+  private disposed = false;
   /** One event per delta of one server. */
   readonly onDidChange = this.changeEmitter.event;
   /** Servers were added, removed or edited. */
@@ -149,12 +155,37 @@ export class DestinationMirror implements Disposable {
   /**
    * The one userData edit, whichever editor asks (the tree's edit and delete, the details panel, a
    * destinations file, a Retry). An engine that stopped with the edit in flight may have sent it: the
-   * outcome is unknown then, never "did not land".
+   * next engine asks the server, and the outcome is unknown only if it cannot, never "did not land".
    */
-  editUserData(server: string, key: string, change: UserDataChange): Promise<EditOutcome> {
+  async editUserData(server: string, key: string, change: UserDataChange): Promise<EditOutcome> {
+    try {
+      return await this.link.request({ op: 'editUserData', server, key, set: change.set, remove: change.remove, expect: change.expect });
+    } catch (e) {
+      return e instanceof EngineStopped ? this.checkAfterRestart(server, key, change, e) : unanswered(e, false);
+    }
+  }
+
+  private async checkAfterRestart(server: string, key: string, change: UserDataChange, e: EngineStopped): Promise<EditOutcome> {
+    const id = this.row(server, key)?.id;
+    if (id === undefined || !(await this.restarted())) return unanswered(e, true);
+    const error = { code: e.code, message: e.message };
     return this.link
-      .request({ op: 'editUserData', server, key, set: change.set, remove: change.remove, expect: change.expect })
-      .catch((e: unknown) => unanswered(e, e instanceof EngineStopped));
+      .request({ op: 'checkUserData', server, id, set: change.set, remove: change.remove, error })
+      .catch(() => unanswered(e, true));
+  }
+
+  /** Whether a new engine comes up within RESTART_WAIT_MS. */
+  private restarted(): Promise<boolean> {
+    if (this.disposed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (up: boolean) => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(up);
+      };
+      const timer = setTimeout(() => done(false), RESTART_WAIT_MS);
+      const sub = this.startedEmitter.event(done);
+    });
   }
 
   /** Stops the engine's worker as a crash would: for the fault suite. */
@@ -195,7 +226,7 @@ export class DestinationMirror implements Disposable {
       this.arriving.delete(d.server);
     }
     this.changeEmitter.fire({ server: d.server, serverChanged: !!d.summary || whole, listChanged, changed: whole ? [] : changed });
-    for (const { key, message } of d.details ?? []) this.detailsEmitter.fire({ server: d.server, key, message });
+    for (const { key, details } of d.details ?? []) this.detailsEmitter.fire({ server: d.server, key, details });
   }
 
   private engineStarted(): void {
@@ -203,6 +234,7 @@ export class DestinationMirror implements Disposable {
     this.link.send({ type: 'profiles', profiles: this.servers().map((v) => v.profile) });
     this.link.send({ type: 'polling', ...this.polling });
     this.link.send({ type: 'watch', watched: this.watched });
+    this.startedEmitter.fire(true);
   }
 
   /** The tree keeps every row it has and says on each server's row what happened. */
@@ -224,6 +256,9 @@ export class DestinationMirror implements Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
+    this.startedEmitter.fire(false);
+    this.startedEmitter.dispose();
     this.link.dispose();
     this.changeEmitter.dispose();
     this.serversEmitter.dispose();

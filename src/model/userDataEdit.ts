@@ -6,8 +6,8 @@
  * - rejected: the server has not got it (it refused, or a read-back after a lost answer shows so);
  * - partial: an edit that sets and removes had its set land and its removal refused: what the server
  *   holds comes with it, so the view shows the keys that changed at once;
- * - unknown: the answer was lost and the server could not be asked either (or the engine that was
- *   carrying the edit stopped);
+ * - unknown: the answer was lost (or the engine carrying the edit stopped) and the server could not be
+ *   asked either;
  * - conflict: a Retry found that someone changed one of the keys since the edit began, and sent nothing.
  */
 import type { JetStreamClient } from '../api/client';
@@ -48,8 +48,8 @@ function failure(e: unknown): EditFailure {
 
 /**
  * An edit whose request got no answer from the engine that carries it: `maybeSent` when the engine
- * stopped while the edit was in flight (it may have reached the server: unknown), not when the edit
- * was never handed over (a restarting engine: it did not land).
+ * stopped while the edit was in flight and the server could not be asked since (unknown), not when the
+ * edit was never handed over (a restarting engine: it did not land).
  */
 export function unanswered(e: unknown, maybeSent: boolean): EditOutcome {
   return maybeSent ? { result: 'unknown', error: failure(e) } : { result: 'rejected', error: failure(e) };
@@ -94,36 +94,59 @@ export async function editUserData(client: JetStreamClient, id: Id, change: User
   }
   // The set's answer, once it is in: after it, a refused removal leaves an edit that partly landed.
   let afterSet: UserData | undefined;
-  const setting = change.set && Object.keys(change.set).length ? change.set : undefined;
-  const removing = change.remove?.length ? change.remove : undefined;
+  const { setting, removing } = parts(change);
   try {
     if (setting) afterSet = await client.updateObjectUserData(id, setting);
     const userData = removing ? await client.deleteObjectUserData(id, removing) : afterSet;
     return { result: 'landed', userData: userData ?? {} };
   } catch (e) {
     const uncertain = e instanceof JetStreamError && UNCERTAIN.has(e.code);
-    if (!uncertain) return afterSet && removing ? partly(afterSet, change, removing, e) : { result: 'rejected', error: failure(e) };
-    // The answer was lost, not the change: ask the server before saying either way.
-    let now: UserData;
-    try {
-      now = (await client.getDestination(id)).userData ?? {};
-    } catch {
-      return { result: 'unknown', error: failure(e) };
-    }
-    if (applied(now, change)) return { result: 'landed', userData: now };
-    // A set whose own answer was lost has landed when the server holds every value it sets.
-    const setLanded = afterSet !== undefined || (setting !== undefined && applied(now, { set: setting }));
-    return setLanded && removing ? partly(now, change, removing, e) : { result: 'rejected', error: failure(e), userData: now };
+    if (!uncertain)
+      return afterSet && removing ? partly(afterSet, change, removing, failure(e)) : { result: 'rejected', error: failure(e) };
+    return checkedEdit(client, id, change, failure(e), afterSet);
   }
 }
 
+/**
+ * An edit whose answer was lost, not the change (a lost reply, or the engine carrying it stopped): the
+ * server is asked before saying either way, and it is unknown only if it cannot be. `afterSet`: the
+ * set's own answer, when that came.
+ */
+export async function checkedEdit(
+  client: JetStreamClient,
+  id: Id,
+  change: UserDataChange,
+  error: EditFailure,
+  afterSet?: UserData,
+): Promise<EditOutcome> {
+  let now: UserData;
+  try {
+    now = (await client.getDestination(id)).userData ?? {};
+  } catch {
+    return { result: 'unknown', error };
+  }
+  if (applied(now, change)) return { result: 'landed', userData: now };
+  const { setting, removing } = parts(change);
+  // A set whose own answer was lost has landed when the server holds every value it sets.
+  const setLanded = afterSet !== undefined || (setting !== undefined && applied(now, { set: setting }));
+  return setLanded && removing ? partly(now, change, removing, error) : { result: 'rejected', error, userData: now };
+}
+
+/** What an edit sends: its set and its removal, each only when it has keys. */
+function parts(change: UserDataChange): { setting?: TextUserData | undefined; removing?: string[] | undefined } {
+  return {
+    setting: change.set && Object.keys(change.set).length ? change.set : undefined,
+    removing: change.remove?.length ? change.remove : undefined,
+  };
+}
+
 /** The set landed and the removal did not: which keys changed, which did not, and what the server holds. */
-function partly(userData: UserData, change: UserDataChange, removing: string[], e: unknown): EditOutcome {
+function partly(userData: UserData, change: UserDataChange, removing: string[], error: EditFailure): EditOutcome {
   return {
     result: 'partial',
     landed: Object.keys(change.set ?? {}),
     missed: removing.some((k) => Object.hasOwn(userData, k)) ? removing.filter((k) => Object.hasOwn(userData, k)) : removing,
-    error: failure(e),
+    error,
     userData,
   };
 }

@@ -8,9 +8,10 @@
  * click, an edit in it, or opening it from a command keeps it.
  */
 import * as vscode from 'vscode';
+import type { Details } from '../model/details';
 import type { DestinationMirror } from '../model/mirror';
 import type { EditOutcome } from '../model/userDataEdit';
-import { FromWebview, PanelState, type ToWebview } from '../webview/protocol';
+import { FromWebview, PanelState, type ProblemMessage, type SnapshotMessage, type ToWebview } from '../webview/protocol';
 import { detailsHtml } from './detailsHtml';
 import { describeOutcome } from './editWords';
 
@@ -143,7 +144,8 @@ class DetailsPanel {
       panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       panel.onDidChangeViewState(() => this.owner.changed()),
       mirror.onDidReceiveDetails((d) => {
-        if (this.ready && this.panel.visible && d.server === this.target.server && d.key === this.target.key) void this.send(d.message);
+        if (this.ready && this.panel.visible && d.server === this.target.server && d.key === this.target.key)
+          void this.send(messageOf(d.details));
       }),
     );
   }
@@ -201,8 +203,8 @@ class DetailsPanel {
   /** The destination's details now: when the page is ready, and when it shows again. */
   private async post(): Promise<void> {
     try {
-      const message = await this.mirror.request({ op: 'details', server: this.target.server, key: this.target.key });
-      if (message) await this.send(message);
+      const details = await this.mirror.request({ op: 'details', server: this.target.server, key: this.target.key });
+      if (details) await this.send(messageOf(details));
       const known = this.mirror.row(this.target.server, this.target.key);
       if (known) this.panel.title = this.owner.titleOf(this.target);
     } catch (e) {
@@ -276,6 +278,11 @@ class DetailsPanel {
     this.panel.dispose();
     this.owner.changed(this);
   }
+}
+
+/** The page's message for what the model knows of the destination. */
+function messageOf(details: Details): SnapshotMessage | ProblemMessage {
+  return 'unavailable' in details ? { type: 'problem', text: details.unavailable } : { type: 'snapshot', ...details };
 }
 
 function nonceValue(): string {

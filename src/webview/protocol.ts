@@ -5,10 +5,21 @@
  */
 import * as z from 'zod';
 import { UserDataKey, UserDataValue } from '../api/inputSchemas';
-import type { DetailsMessage } from '../model/details';
+import type { DestinationDetails } from '../model/details';
 
-export type { DetailsSnapshot as SnapshotMessage, FieldProblem, Liveness } from '../model/details';
+export type { FieldProblem, Liveness } from '../model/details';
 export type { HistorySeries as History } from '../model/history';
+
+/** A destination's details as the page draws them: the model's fields as they are. */
+export interface SnapshotMessage extends DestinationDetails {
+  type: 'snapshot';
+}
+
+/** Why there are no details to draw (the server is gone, or so is the destination). */
+export interface ProblemMessage {
+  type: 'problem';
+  text: string;
+}
 
 export interface UserDataResultMessage {
   type: 'userDataResult';
@@ -18,7 +29,7 @@ export interface UserDataResultMessage {
   error?: string | undefined;
 }
 
-export type ToWebview = DetailsMessage | UserDataResultMessage;
+export type ToWebview = SnapshotMessage | ProblemMessage | UserDataResultMessage;
 
 export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),

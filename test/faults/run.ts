@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   let lastDetails: { key: string; liveness?: string } | undefined;
   h.mirror.watch([{ server: 'faulty', key: watched }]);
   h.mirror.onDidReceiveDetails((d) => {
-    if (d.server === 'faulty') lastDetails = { key: d.key, liveness: d.message.type === 'snapshot' ? d.message.liveness : undefined };
+    if (d.server === 'faulty') lastDetails = { key: d.key, liveness: 'liveness' in d.details ? d.details.liveness : undefined };
   });
 
   // Invariants, checked on every delta of every server.

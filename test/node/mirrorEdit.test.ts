@@ -1,7 +1,7 @@
 /**
  * The one userData edit as every editor reaches it (mirror → engine worker → server), for what only the
- * whole path can get wrong: the engine stopping while an edit is on its way, and an edit whose set
- * landed while its removal was refused.
+ * whole path can get wrong: the engine stopping while an edit is on its way (the next engine asks the
+ * server), and an edit whose set landed while its removal was refused.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -63,33 +63,58 @@ function until(mirror: DestinationMirror, what: () => boolean, ms = 3000): Promi
   });
 }
 
+/**
+ * An edit whose write reaches the server (`applies`: and is applied), whose answer never comes, and whose
+ * engine stops meanwhile; `readable`: whether the server answers the read that checks it afterwards.
+ */
+async function editCutOff(t: TestContext, { applies, readable }: { applies: boolean; readable: boolean }) {
+  const data: Record<string, string> = { team: 'media' };
+  let wrote!: () => void;
+  const written = new Promise<void>((r) => (wrote = r));
+  const url = await server(t, (command, params) => {
+    if (command === 'send.getDestinations') return { result: [record(1, { userData: { ...data } })] };
+    if (command === 'send.getDestination')
+      return readable ? { result: record(1, { userData: { ...data } }) } : { status: 503, error: { code: 'Busy', message: 'try later' } };
+    if (command === 'send.updateObjectUserData') {
+      if (applies) Object.assign(data, params.userData);
+      wrote();
+      return new Promise<Answer>(() => undefined);
+    }
+    return { status: 404, error: { code: 'UnknownCommand', message: command } };
+  });
+  const mirror = await mirrorOf(t, url);
+  const editing = mirror.editUserData('lab', 'd-1', { set: { team: 'ops' } });
+  await written;
+  await mirror.crashEngineForTest();
+  return { mirror, editing, data };
+}
+
 describe('a userData edit through the engine', () => {
-  it('says the edit may have landed, not that it did not, when the engine stops while the edit is on its way', async (t) => {
-    const data: Record<string, string> = { team: 'media' };
-    let wrote!: () => void;
-    const written = new Promise<void>((r) => (wrote = r));
-    const url = await server(t, (command, params) => {
-      if (command === 'send.getDestinations') return { result: [record(1, { userData: { ...data } })] };
-      if (command === 'send.updateObjectUserData') {
-        // The server applies the write; its answer never comes back.
-        Object.assign(data, params.userData);
-        wrote();
-        return new Promise<Answer>(() => undefined);
-      }
-      return { status: 404, error: { code: 'UnknownCommand', message: command } };
-    });
-    const mirror = await mirrorOf(t, url);
-    const editing = mirror.editUserData('lab', 'd-1', { set: { team: 'ops' } });
-    await written;
-    await mirror.crashEngineForTest();
-    const outcome = await editing;
-    assert.equal(outcome.result, 'unknown');
-    assert.match(describeOutcome(outcome, 'team').shown ?? '', /did not confirm .*It may have landed/);
-    assert.deepEqual(data, { team: 'ops' }, 'it had landed indeed');
+  it('says the edit landed, once the engine is back and the server shows it, when the engine stops while the edit is on its way', async (t) => {
+    const { mirror, editing, data } = await editCutOff(t, { applies: true, readable: true });
     // While the engine starts again nothing can be sent: that edit did not land, and says so.
     const meanwhile = await mirror.editUserData('lab', 'd-1', { set: { team: 'later' } });
     assert.equal(meanwhile.result, 'rejected');
     assert.match(describeOutcome(meanwhile, 'team').shown ?? '', /did not land: .*restarting/);
+    const outcome = await editing;
+    assert.deepEqual(outcome, { result: 'landed', userData: { team: 'ops' } });
+    assert.equal(describeOutcome(outcome, 'team').shown, undefined, 'nothing to warn about');
+    assert.deepEqual(data, { team: 'ops' });
+  });
+
+  it('says the edit did not land when the server, asked once the engine is back, still holds the value before it', async (t) => {
+    const { editing } = await editCutOff(t, { applies: false, readable: true });
+    const outcome = await editing;
+    assert.equal(outcome.result, 'rejected');
+    assert.match(describeOutcome(outcome, 'team').shown ?? '', /did not land: .*engine of this extension stopped/);
+  });
+
+  it('says the edit may have landed only when the server cannot be asked once the engine is back', async (t) => {
+    const { editing, data } = await editCutOff(t, { applies: true, readable: false });
+    const outcome = await editing;
+    assert.equal(outcome.result, 'unknown');
+    assert.match(describeOutcome(outcome, 'team').shown ?? '', /did not confirm .*It may have landed/);
+    assert.deepEqual(data, { team: 'ops' }, 'it had landed indeed');
   });
 
   it('says which keys landed when the removal is refused, and shows them at once', async (t) => {

@@ -134,10 +134,10 @@ describe('details panel source', () => {
     const { store } = storeFor([lab()]);
     const words = { notConfigured: 'not configured', gone: 'gone' };
     const missing = new DetailsSource(store, 'lab', 'no-such-destination', words);
-    assert.equal(missing.message(), undefined, 'nothing to say before the server answered');
+    assert.equal(missing.details(), undefined, 'nothing to say before the server answered');
     await store.refresh('lab');
-    assert.deepEqual(missing.message(), { type: 'problem', text: 'gone' });
-    assert.deepEqual(new DetailsSource(store, 'elsewhere', 'x', words).message(), { type: 'problem', text: 'not configured' });
+    assert.deepEqual(missing.details(), { unavailable: 'gone' });
+    assert.deepEqual(new DetailsSource(store, 'elsewhere', 'x', words).details(), { unavailable: 'not configured' });
   });
 
   it('marks a destination deleted after it was seen, keeping its last data', async () => {
@@ -149,10 +149,10 @@ describe('details panel source', () => {
     });
     await store.refresh('lab');
     const source = new DetailsSource(store, 'lab', idKey(d.destinationId), { notConfigured: '', gone: '' });
-    assert.equal((source.message() as { liveness: string }).liveness, 'live');
+    assert.equal((source.details() as { liveness: string }).liveness, 'live');
     await (await store.client('lab')).deleteDestination(d.destinationId);
     await store.refresh('lab');
-    const m = source.message() as unknown as { liveness: string; destination: { destinationAddress: string } };
+    const m = source.details() as unknown as { liveness: string; destination: { destinationAddress: string } };
     assert.equal(m.liveness, 'deleted');
     assert.equal(m.destination.destinationAddress, 'seen-then-gone.example.com');
   });

@@ -18,7 +18,7 @@ import { toRow, destinationError } from '../rows';
 import { RefreshScheduler } from '../scheduler';
 import { noServer, threadCpuMs } from '../serverState';
 import { DestinationStore } from '../store';
-import { editUserData } from '../userDataEdit';
+import { checkedEdit, editUserData } from '../userDataEdit';
 import { deleteConfirmed } from '../deletes';
 import { Painter, wireError } from './painter';
 import {
@@ -140,7 +140,7 @@ export class Engine {
         await this.scheduler.refreshNow(o.server, { manual: o.manual });
         return null;
       case 'details':
-        return new DetailsSource(this.store, o.server, o.key, { notConfigured: notConfigured(o.server), gone: gone(o.server) }).message();
+        return new DetailsSource(this.store, o.server, o.key, { notConfigured: notConfigured(o.server), gone: gone(o.server) }).details();
       case 'tooltip':
         return this.tooltip(o.server, o.key);
       case 'json': {
@@ -168,6 +168,8 @@ export class Engine {
       }
       case 'editUserData':
         return this.edit(o.server, o.key, { set: o.set, remove: o.remove, expect: o.expect });
+      case 'checkUserData':
+        return checkedEdit(await this.store.client(o.server), o.id, { set: o.set, remove: o.remove }, o.error);
       case 'compat': {
         const state = this.store.server(o.server);
         if (!state) throw noServer(o.server);

@@ -19,7 +19,7 @@ export interface LinkHandlers {
   started(): void;
 }
 
-const MAX_RESTART_MS = 30_000;
+export const MAX_RESTART_MS = 30_000;
 
 /**
  * The engine stopped (it crashed, or the extension is shutting down) while a request was in flight: the

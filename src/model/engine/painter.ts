@@ -94,8 +94,8 @@ export class Painter {
     if (change || complete) this.diff(state, p, change, upserts, removed);
     const details: NonNullable<Delta['details']> = [];
     for (const w of this.d.watched()) {
-      const message = w.server === server ? w.message() : undefined;
-      if (message) details.push({ key: w.destinationKey, message });
+      const now = w.server === server ? w.details() : undefined;
+      if (now) details.push({ key: w.destinationKey, details: now });
     }
     if (!complete && summaryText === p.summary && !upserts.length && !removed.length && !details.length) return;
     p.summary = summaryText;

@@ -10,12 +10,12 @@ import type { Id, TextUserData } from '../../api/schemas';
 import type { CreateDestinationParams } from '../../api/inputSchemas';
 import type { CompatReport } from '../compat';
 import type { DestinationsFile } from '../destinationsFile';
-import type { DetailsMessage } from '../details';
+import type { Details } from '../details';
 import type { Exported, Plan } from '../plan';
 import type { Secret, ServerProfile } from '../profiles';
 import type { RecreatePlan } from '../recreate';
 import type { DestinationStatus } from '../status';
-import type { EditOutcome } from '../userDataEdit';
+import type { EditFailure, EditOutcome } from '../userDataEdit';
 
 /** A userData entry as a row shows it: the key, its value as text, and whether it is text (editable). */
 export type UserDataEntry = [key: string, value: string, editable: boolean];
@@ -89,7 +89,7 @@ export interface Delta {
   /** More parts of this delta follow: a large list arrives in parts, so no message blocks the main thread long. */
   continues?: boolean | undefined;
   /** Visible panels' destinations, per snapshot. */
-  details?: { key: string; message: DetailsMessage }[] | undefined;
+  details?: { key: string; details: Details }[] | undefined;
 }
 
 /** Tooltip fields of one destination, asked for when the pointer rests on its row. */
@@ -129,6 +129,18 @@ export type Operation =
       remove?: string[] | undefined;
       expect?: Record<string, string | null> | undefined;
     }
+  /**
+   * Whether an edit the last engine stopped carrying landed, from what the server holds now: by the
+   * destination's id, as the new engine may not have listed it yet. `error`: why it was cut off.
+   */
+  | {
+      op: 'checkUserData';
+      server: string;
+      id: Id;
+      set?: TextUserData | undefined;
+      remove?: string[] | undefined;
+      error: EditFailure;
+    }
   | { op: 'compat'; server: string }
   /** What Apply of a destinations file would do, from a fresh list of the server's destinations. */
   | { op: 'plan'; server: string; file: DestinationsFile }
@@ -151,13 +163,14 @@ export const RATE_HISTORY_TARGETS = 200;
 export const RATE_HISTORY_POINTS = 120;
 
 export interface OperationResults {
-  details: DetailsMessage | undefined;
+  details: Details | undefined;
   tooltip: TooltipFields | undefined;
   json: string | undefined;
   recreate: Recreate | { unavailable: string };
   create: Row;
   delete: null;
   editUserData: EditOutcome;
+  checkUserData: EditOutcome;
   compat: CompatReport;
   plan: Plan;
   export: Exported;
