@@ -4,6 +4,7 @@
  * files and the details page's table; `schemas.ts` holds what servers send.
  */
 import * as z from 'zod';
+import { l10n } from './l10n';
 import { PriorityLanes } from './schemas';
 
 /** The partial form accepted by createDestination. */
@@ -20,16 +21,16 @@ export type TransferDefaultsInput = z.infer<typeof TransferDefaultsInput>;
 /** A key a user may set: not empty, not too long, and not a name JavaScript objects treat specially. */
 export const UserDataKey = z
   .string()
-  .min(1, 'a key cannot be empty')
-  .max(256, 'a key is at most 256 characters')
-  .refine((k) => k !== '__proto__', { message: 'the key "__proto__" is not allowed' });
+  .min(1, { error: () => l10n.t('a key cannot be empty') })
+  .max(256, { error: () => l10n.t('a key is at most {0} characters', 256) })
+  .refine((k) => k !== '__proto__', { error: () => l10n.t('the key "__proto__" is not allowed') });
 
 export const MAX_USER_DATA_VALUE = 65_536;
 
 /** A value a user may set: text up to a size every transport can carry. */
 export const UserDataValue = z
   .string()
-  .max(MAX_USER_DATA_VALUE, `a value is at most ${MAX_USER_DATA_VALUE.toLocaleString('en-US')} characters`);
+  .max(MAX_USER_DATA_VALUE, { error: () => l10n.t('a value is at most {0} characters', MAX_USER_DATA_VALUE.toLocaleString('en-US')) });
 
 /** userData as a user may send it: checked keys, text values. zod's record drops a `__proto__` key
  * silently, so it is refused before the record sees it. */
@@ -37,7 +38,7 @@ export const UserDataInput = z
   .unknown()
   .superRefine((v, ctx) => {
     if (typeof v === 'object' && v !== null && Object.hasOwn(v, '__proto__')) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'invalid key "__proto__": the key "__proto__" is not allowed' });
+      ctx.addIssue({ code: 'custom', path: [], message: l10n.t('invalid key "__proto__": the key "__proto__" is not allowed') });
     }
   })
   .pipe(z.record(UserDataKey, UserDataValue));
@@ -59,9 +60,11 @@ function isIPv6(s: string): boolean {
 export const HostAddress = z
   .string()
   .trim()
-  .min(1, 'an address is required')
-  .max(253, 'an address is at most 253 characters')
-  .refine((s) => IPV4.test(s) || isIPv6(s) || (DNS_NAME.test(s) && !/^[\d.]+$/.test(s)), { message: 'not a host name or IP address' });
+  .min(1, { error: () => l10n.t('an address is required') })
+  .max(253, { error: () => l10n.t('an address is at most {0} characters', 253) })
+  .refine((s) => IPV4.test(s) || isIPv6(s) || (DNS_NAME.test(s) && !/^[\d.]+$/.test(s)), {
+    error: () => l10n.t('not a host name or IP address'),
+  });
 
 /** What createDestination's parameters must satisfy beyond their types (also checked in destinations files). */
 export function checkCreateParams(
@@ -74,14 +77,14 @@ export function checkCreateParams(
   ctx: z.RefinementCtx,
 ): void {
   if (p.relayPort !== undefined && p.relayAddress === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['relayPort'], message: 'a relayPort needs a relayAddress' });
+    ctx.addIssue({ code: 'custom', path: ['relayPort'], message: l10n.t('a relayPort needs a relayAddress') });
   }
   const lane = p.transferDefaults?.priorityLane;
   if (lane && !(p.priorityLanes && Object.hasOwn(p.priorityLanes, lane))) {
     ctx.addIssue({
       code: 'custom',
       path: ['transferDefaults', 'priorityLane'],
-      message: `"${lane}" is not one of the destination's priority lanes`,
+      message: l10n.t('"{0}" is not one of the destination\'s priority lanes', lane),
     });
   }
 }

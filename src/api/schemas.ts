@@ -8,6 +8,7 @@
  * Fields that arrived in later server versions are optional, so an older server still validates.
  */
 import * as z from 'zod';
+import { l10n } from './l10n';
 
 /**
  * Microseconds since the Unix epoch (UTC), or null while not yet valid. The docs say integers; a
@@ -42,7 +43,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * userData as a server sends it: keys to values of any JSON type (only text values are editable). The
  * object is kept as it came, so a key like `__proto__` is shown as the text it is.
  */
-export const UserData = z.custom<Record<string, unknown>>(isRecord, { message: 'expected an object of keys and values' });
+export const UserData = z.custom<Record<string, unknown>>(isRecord, { error: () => l10n.t('expected an object of keys and values') });
 export type UserData = Record<string, unknown>;
 
 /** userData whose values are all text: what this extension writes. */
@@ -52,7 +53,7 @@ export type TextUserData = Record<string, string>;
 export const PriorityLanes = z
   .record(z.string().min(1), z.number().gt(0).lte(1))
   .refine((lanes) => Object.values(lanes).reduce((a, b) => a + b, 0) <= 1 + 1e-9, {
-    message: 'priority lane proportions add up to more than 1',
+    error: () => l10n.t('priority lane proportions add up to more than 1'),
   });
 export type PriorityLanes = z.infer<typeof PriorityLanes>;
 

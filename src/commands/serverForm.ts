@@ -132,7 +132,7 @@ export async function askProfile(d: { mirror: DestinationMirror }, existing?: Se
     draft.transport === 'cli' ? consolePath : draft.transport === 'python' ? pythonPath : undefined,
   );
   if (!(await MultiStepInput.run(name))) return undefined;
-  const made = profileFromAnswers(draft, vscode.l10n);
+  const made = profileFromAnswers(draft);
   if ('error' in made) {
     void vscode.window.showErrorMessage(made.error);
     return undefined;

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import type { ClientEndpoint } from '../api/client';
 import { describeIssue } from '../api/issues';
-import type { L10n } from '../api/l10n';
+import { l10n } from '../api/l10n';
 
 /**
  * The vendor's API control port, where a cli or python profile connects when it names none. Not a
@@ -15,12 +15,16 @@ export const DEFAULT_API_PORT = 8886;
 
 export const ServerProfile = z
   .strictObject({
-    name: z.string().trim().min(1, 'a server needs a name').max(100, 'a server name is at most 100 characters'),
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: () => l10n.t('a server needs a name') })
+      .max(100, { error: () => l10n.t('a server name is at most {0} characters', 100) }),
     transport: z.enum(['http', 'cli', 'python']).default('http'),
     url: z
       .string()
-      .url('not a URL')
-      .refine((u) => /^https?:\/\//i.test(u), 'the URL must start with http:// or https://')
+      .url({ error: () => l10n.t('not a URL') })
+      .refine((u) => /^https?:\/\//i.test(u), { error: () => l10n.t('the URL must start with http:// or https://') })
       .optional(),
     host: z.string().min(1).optional(),
     /** The API control port; DEFAULT_API_PORT when left out (see portOf). */
@@ -33,9 +37,9 @@ export const ServerProfile = z
     pythonLibraryPath: z.string().min(1).optional(),
   })
   .superRefine((p, ctx) => {
-    if (p.transport === 'http' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'an http server needs a "url"' });
+    if (p.transport === 'http' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: l10n.t('an http server needs a "url"') });
     if (p.transport !== 'http' && !p.host)
-      ctx.addIssue({ code: 'custom', path: ['host'], message: `a ${p.transport} server needs a "host"` });
+      ctx.addIssue({ code: 'custom', path: ['host'], message: l10n.t('a {0} server needs a "host"', p.transport) });
   });
 export type ServerProfile = z.infer<typeof ServerProfile>;
 
@@ -43,7 +47,7 @@ export type ServerProfile = z.infer<typeof ServerProfile>;
 export type ProfileAnswers = Partial<ServerProfile> & { transport: ServerProfile['transport'] };
 
 /** The profile the Add Server / Edit Server answers make, or which field is wrong, in words. */
-export function profileFromAnswers(answers: ProfileAnswers, l10n: L10n): { profile: ServerProfile } | { error: string } {
+export function profileFromAnswers(answers: ProfileAnswers): { profile: ServerProfile } | { error: string } {
   // Fields of another transport do not stay behind when the transport changed.
   const { url, host, port, consolePath, pythonPath, pythonLibraryPath, ...common } = answers;
   const specific =

@@ -8,7 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { bundleWords, english } from '../../src/api/l10n';
+import { inputProblem } from '../../src/api/issues';
+import { UserDataKey } from '../../src/api/inputSchemas';
+import { bundleWords, english, useWords } from '../../src/api/l10n';
+import { profileFromAnswers } from '../../src/model/profiles';
 
 const root = path.resolve(__dirname, '../..');
 const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
@@ -53,5 +56,23 @@ describe('words from a bundle', () => {
     assert.equal(words.t('{0} of {1} destinations', 3, 10), '3 of 10 destinations');
     assert.equal(words.t('{0} and {1}', 'one'), 'one and {1}', 'a missing argument stays a placeholder');
     assert.equal(bundleWords(undefined), english);
+  });
+
+  it("puts a schema's own words in the thread's language when it checks, not when it loads", () => {
+    useWords(
+      bundleWords({
+        'a key cannot be empty': 'ein Schlüssel darf nicht leer sein',
+        'a server name is at most {0} characters': 'höchstens {0} Zeichen',
+      }),
+    );
+    try {
+      assert.match(inputProblem(UserDataKey, '') ?? '', /ein Schlüssel darf nicht leer sein/);
+      assert.match(
+        JSON.stringify(profileFromAnswers({ transport: 'http', name: 'x'.repeat(101), url: 'http://h', superuser: false })),
+        /höchstens 100 Zeichen/,
+      );
+    } finally {
+      useWords(english);
+    }
   });
 });

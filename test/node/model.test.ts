@@ -6,7 +6,6 @@ import { HttpTransport } from '../../src/api/httpTransport';
 import { idKey } from '../../src/api/schemas';
 import { formatBytes, formatRate, formatRatePair, formatTimestamp } from '../../src/model/format';
 import { ServerHistory } from '../../src/model/history';
-import { english } from '../../src/api/l10n';
 import { parseProfiles, profileFromAnswers, type ServerProfile } from '../../src/model/profiles';
 import { DetailsSource } from '../../src/model/details';
 import { RefreshScheduler } from '../../src/model/scheduler';
@@ -290,14 +289,12 @@ describe('formatting and profiles', () => {
   });
 
   it('saving Add Server names the field that is wrong, and keeps no field of a transport left behind', () => {
-    assert.deepEqual(profileFromAnswers({ transport: 'http', name: 'x'.repeat(101), url: 'http://h', superuser: false }, english), {
+    assert.deepEqual(profileFromAnswers({ transport: 'http', name: 'x'.repeat(101), url: 'http://h', superuser: false }), {
       error: 'The server was not saved: field name: a server name is at most 100 characters.',
     });
     assert.deepEqual(
       profileFromAnswers(
-        { transport: 'python', name: 'lab', url: 'http://h', host: 'h', port: 9000, consolePath: '/c', superuser: false },
-        english,
-      ),
+        { transport: 'python', name: 'lab', url: 'http://h', host: 'h', port: 9000, consolePath: '/c', superuser: false }),
       { profile: { name: 'lab', transport: 'python', host: 'h', port: 9000, superuser: false } },
     );
   });
