@@ -188,7 +188,10 @@ export async function checkCompatibility(
   return report;
 }
 
-/** The report as Markdown a person reads at a glance and can paste into a ticket. */
+/**
+ * The report as Markdown a person reads at a glance and can paste into a ticket. In English whatever
+ * VS Code's language, as a crash report is: it is written for the people who support the extension.
+ */
 export function reportMarkdown(r: CompatReport, extensionVersion: string): string {
   const lines: string[] = [];
   const when = new Date(r.startedAt).toISOString();
