@@ -3,30 +3,22 @@
  * through it. Each server has its own setTimeout chain, so a slow server never delays another and
  * calls never overlap. Polling runs only while someone can see it (view visible, window focused,
  * auto-refresh on), backs off on failure, and stretches itself at large sizes so that polling stays
- * under a tenth of one core: not only the refresh's own CPU counts, but what the whole process pays
- * for it (applying the change, VS Code repainting rows, garbage collection), measured over a window.
+ * under a tenth of one core, counting what the whole process pays for it (pollingCost.ts).
  */
 import { Emitter, type Disposable } from './events';
+import { delays, PollingCost } from './pollingCost';
 import type { DestinationStore } from './store';
 
 export interface SchedulerOptions {
   /** The configured interval in ms (setting jetstream.refreshIntervalSeconds). */
   intervalMs: number;
-  /**
-   * Share of one core the process may spend on a server's refreshes, default 0.07: the aim is 10 %,
-   * and the measure also holds VS Code's own idle work.
-   */
+  /** Share of one core all servers' refreshes may cost the process, default 0.07 (the aim is 10 %). */
   maxBusyShare?: number;
   /** Longest wait between two tries of a failing server, default 5 minutes. */
   maxBackoffMs?: number;
   /** The whole process's CPU time in ms (every thread); a parameter for tests. */
   processCpuMs?: () => number;
 }
-
-/** The process CPU per ms of refresh CPU is measured over windows of at least this many ms of polling. */
-const COST_WINDOW_MS = 3000;
-/** Bounds of that multiplier: at least the refresh itself, and never slower than this for others' work. */
-const MAX_COST_FACTOR = 8;
 
 const processCpuMs = (): number => {
   const u = process.cpuUsage();
@@ -42,13 +34,7 @@ export class RefreshScheduler implements Disposable {
   private readonly due = new Map<string, number>();
   private active = false;
   private disposed = false;
-  /**
-   * What the process pays per ms of refresh CPU (≥ 1), smoothed: refreshes run on this thread, their
-   * cost lands on others too. Measured only over windows of continuous polling.
-   */
-  private costFactor = 1;
-  private window: { at: number; processCpu: number; refreshCpu: number } | undefined;
-  private refreshCpuTotal = 0;
+  private readonly cost: PollingCost;
   private readonly intervalEmitter = new Emitter<string>();
   /** A server's effective interval or next try changed (stretched for size, or backing off). */
   readonly onDidChangeInterval = this.intervalEmitter.event;
@@ -56,7 +42,9 @@ export class RefreshScheduler implements Disposable {
   constructor(
     private readonly store: DestinationStore,
     private options: SchedulerOptions,
-  ) {}
+  ) {
+    this.cost = new PollingCost(options.processCpuMs ?? processCpuMs);
+  }
 
   setOptions(options: SchedulerOptions): void {
     this.options = options;
@@ -67,7 +55,7 @@ export class RefreshScheduler implements Disposable {
   setActive(active: boolean): void {
     if (active === this.active) return;
     this.active = active;
-    this.window = undefined; // a window spanning a pause would count idle time as cost
+    this.cost.setActive(active);
     if (active) this.restartAll();
     else this.stopAll();
   }
@@ -128,8 +116,16 @@ export class RefreshScheduler implements Disposable {
   /** Schedules a server's next refresh after the one that just ended, failed or not. */
   private rearm(name: string): void {
     const state = this.store.server(name);
-    if (state?.phase === 'ok') this.refreshCpuTotal += state.lastRefreshCpuMs;
-    this.measureCost();
+    if (!state) this.cost.forget(name);
+    else if (this.active) {
+      const ok = state.phase === 'ok' && state.lastSuccessAt !== undefined;
+      // The longest cycle of an answering server: a window much longer spanned a gap in polling.
+      const cycle = Math.max(
+        this.options.intervalMs,
+        ...this.store.servers().map((s) => (s.phase === 'ok' ? (this.delays.get(s.profile.name) ?? 0) + s.lastRefreshMs : 0)),
+      );
+      this.cost.refreshed(name, ok ? { at: state.lastSuccessAt!, cpuMs: state.lastRefreshCpuMs } : undefined, cycle);
+    }
     const delay = this.nextDelay(name);
     const changed = this.delays.get(name) !== delay;
     this.delays.set(name, delay);
@@ -141,21 +137,6 @@ export class RefreshScheduler implements Disposable {
     }
     // A failing server's row says when it is tried next: that moves with every try.
     if (changed || state?.phase === 'error') this.intervalEmitter.fire(name);
-  }
-
-  /** Ends the cost window once it is long enough, and starts the next. */
-  private measureCost(): void {
-    if (!this.active) return;
-    const now = Date.now();
-    const processCpu = (this.options.processCpuMs ?? processCpuMs)();
-    const w = this.window;
-    if (w && now - w.at < COST_WINDOW_MS) return;
-    if (w && this.refreshCpuTotal - w.refreshCpu > 1) {
-      const seen = (processCpu - w.processCpu) / (this.refreshCpuTotal - w.refreshCpu);
-      const bounded = Math.min(MAX_COST_FACTOR, Math.max(1, seen));
-      this.costFactor = (this.costFactor + bounded) / 2;
-    }
-    this.window = { at: now, processCpu, refreshCpu: this.refreshCpuTotal };
   }
 
   private arm(name: string, delay: number): void {
@@ -175,12 +156,14 @@ export class RefreshScheduler implements Disposable {
       const backoff = interval * 2 ** Math.min(Math.max(state.consecutiveFailures - 1, 0), 30);
       return Math.round(Math.min(backoff, Math.max(interval, this.options.maxBackoffMs ?? MAX_BACKOFF_MS)));
     }
-    const share = this.options.maxBusyShare ?? 0.07;
-    // busy / (busy + delay) <= share  ⇔  delay >= busy × (1 − share) / share, busy being the CPU the
-    // whole process pays for one refresh
-    const busy = state.lastRefreshCpuMs * this.costFactor;
-    const stretched = Math.ceil((busy * (1 - share)) / share);
-    return Math.max(interval, stretched);
+    // What one refresh of each answering server costs the process, sharing one budget.
+    const busy = new Map(
+      this.store
+        .servers()
+        .filter((s) => s.phase === 'ok')
+        .map((s) => [s.profile.name, s.lastRefreshCpuMs * this.cost.factor]),
+    );
+    return delays(busy, interval, this.options.maxBusyShare ?? 0.07).get(name) ?? interval;
   }
 
   dispose(): void {

@@ -239,7 +239,11 @@ async function main(): Promise<void> {
       row.seen = `${v().summary.anomalies} of ${v().rows.size} records marked unreadable, ${v().summary.phase}`;
       if (!marked) row.problems.push(`expected unreadable records marked, saw ${row.seen}`);
     } else {
-      const shown = await waitFor(() => v().summary.phase === 'error' && v().error?.code === fault.expected, TIMEOUT_MS + INTERVAL_MS * 10);
+      // Within the interval polling keeps (stretched by what the in-process simulators cost too), and the timeout.
+      const shown = await waitFor(
+        () => v().summary.phase === 'error' && v().error?.code === fault.expected,
+        TIMEOUT_MS + Math.max(INTERVAL_MS, v().summary.intervalMs) * 10,
+      );
       row.seen = v().error ? `${v().error!.code}: ${v().error!.message}` : v().summary.phase;
       if (!shown) row.problems.push(`expected ${fault.expected}, saw ${row.seen}`);
     }
