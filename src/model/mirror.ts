@@ -155,7 +155,8 @@ export class DestinationMirror implements Disposable {
   /**
    * The one userData edit, whichever editor asks (the tree's edit and delete, the details panel, a
    * destinations file, a Retry). An engine that stopped with the edit in flight may have sent it: the
-   * next engine asks the server, and the outcome is unknown only if it cannot, never "did not land".
+   * next engine asks the server: landed when it holds the edit, else unknown (it may land late), never
+   * "did not land".
    */
   async editUserData(server: string, key: string, change: UserDataChange): Promise<EditOutcome> {
     try {

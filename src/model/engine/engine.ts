@@ -133,6 +133,16 @@ export class Engine {
     return d;
   }
 
+  /**
+   * An edit a stopped engine had in flight, checked by this one. Only "landed" is sure: an old value
+   * may mean the write is still on its way (a server that applies it late, a console or bridge process
+   * of the stopped engine still carrying it), so that stays unknown.
+   */
+  private async checkAfterStop(o: Extract<Operation, { op: 'checkUserData' }>): Promise<OperationResults['checkUserData']> {
+    const outcome = await checkedEdit(await this.store.client(o.server), o.id, { set: o.set, remove: o.remove }, o.error);
+    return outcome.result === 'landed' ? outcome : { result: 'unknown', error: o.error };
+  }
+
   async run<K extends Operation['op']>(operation: Extract<Operation, { op: K }>): Promise<OperationResults[K]>;
   async run(o: Operation): Promise<unknown> {
     switch (o.op) {
@@ -169,7 +179,7 @@ export class Engine {
       case 'editUserData':
         return this.edit(o.server, o.key, { set: o.set, remove: o.remove, expect: o.expect });
       case 'checkUserData':
-        return checkedEdit(await this.store.client(o.server), o.id, { set: o.set, remove: o.remove }, o.error);
+        return this.checkAfterStop(o);
       case 'compat': {
         const state = this.store.server(o.server);
         if (!state) throw noServer(o.server);
