@@ -30,12 +30,12 @@ export async function askProfile(d: { mirror: DestinationMirror }, existing?: Se
         totalSteps: total(),
         prompt: vscode.l10n.t('A name for this server, as it will appear in the tree'),
         value: draft.name,
-        validate: (v) =>
-          !v.trim()
-            ? { error: vscode.l10n.t('Enter a name.') }
-            : taken.has(v.trim())
-              ? { error: vscode.l10n.t('Another server already has this name.') }
-              : undefined,
+        validate: (v) => {
+          // The schema's own limits here, not only when the server is saved three steps later.
+          const wrong = v.trim() ? inputProblem(ServerProfile.shape.name, v) : vscode.l10n.t('Enter a name.');
+          if (wrong !== undefined) return { error: wrong };
+          return taken.has(v.trim()) ? { error: vscode.l10n.t('Another server already has this name.') } : undefined;
+        },
       })
     ).trim();
     return transport;

@@ -387,7 +387,7 @@ describe('issue 13, as a user meets it', function () {
     await lab();
   });
 
-  it('Edit Server starts from the profile, each step after the first has Back, and Back returns to the step before', async () => {
+  it('Edit Server starts from the profile, refuses a name over the limit on its step, each step after the first has Back, and Back returns to the step before', async () => {
     await setServers([labProfile()]);
     const boxes: vscode.InputBox[] = [];
     const picks: vscode.QuickPick<vscode.QuickPickItem>[] = [];
@@ -419,6 +419,13 @@ describe('issue 13, as a user meets it', function () {
             assert.equal(name.value, 'Lab', 'the name as it is');
             assert.equal(name.step, 1);
             assert.ok(!hasBack(name), 'no Back on the first step');
+            // A name over the limit is refused on its own step, in words, not three steps later on saving.
+            name.value = 'x'.repeat(101);
+            await accept();
+            await new Promise((r) => setTimeout(r, 300));
+            assert.match(String(name.validationMessage), /at most 100 characters/);
+            assert.equal(picks.length, 0, 'still on the name step');
+            name.value = 'Lab';
             await accept();
             const transport = await until('step 2', () => picks[0]);
             assert.equal(transport.activeItems[0]?.label, 'HTTP', 'the transport as it is');
