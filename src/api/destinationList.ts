@@ -161,7 +161,7 @@ function anomaly(item: unknown, key: string, index: number, problem: string): Li
     sendRateMax: pick(Count, r.sendRateMax, 0),
     snapshotTime: pick(Timestamp, r.snapshotTime, null),
     userData: pick(UserData, r.userData, undefined),
-    problem: l10n.t('item {0}: {1}', index + 1, problem.replace(/^item \d+(?: \([^)]*\))?, /, '')),
+    problem: l10n.t('item {0}: {1}', index + 1, problem),
     raw: item,
   };
 }

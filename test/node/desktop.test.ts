@@ -24,6 +24,7 @@ it('without internet or a VS Code, says so before it builds anything', () => {
   const log = path.join(mkdtempSync(path.join(tmpdir(), 'desktop-test-')), 'builds');
   const { VSCODE_EXECUTABLE_PATH: _named, ...env } = process.env;
   const r = spawnSync('npm', ['run', '--silent', 'test:desktop'], {
+    shell: process.platform === 'win32', // npm is a .cmd there
     cwd: root,
     encoding: 'utf8',
     env: { ...env, NODE_OPTIONS: `--require "${path.join(root, 'test/support/offline.cjs')}"`, OFFLINE_BUILD_LOG: log },

@@ -293,8 +293,7 @@ describe('formatting and profiles', () => {
       error: 'The server was not saved: field name: a server name is at most 100 characters.',
     });
     assert.deepEqual(
-      profileFromAnswers(
-        { transport: 'python', name: 'lab', url: 'http://h', host: 'h', port: 9000, consolePath: '/c', superuser: false }),
+      profileFromAnswers({ transport: 'python', name: 'lab', url: 'http://h', host: 'h', port: 9000, consolePath: '/c', superuser: false }),
       { profile: { name: 'lab', transport: 'python', host: 'h', port: 9000, superuser: false } },
     );
   });
