@@ -6,8 +6,8 @@
  * - rejected: the server has not got it (it refused, or a read-back after a lost answer shows so);
  * - partial: an edit that sets and removes had its set land and its removal refused: what the server
  *   holds comes with it, so the view shows the keys that changed at once;
- * - unknown: the answer was lost (or the engine carrying the edit stopped) and the server could not be
- *   asked either;
+ * - unknown: the answer was lost and the server could not be asked either, or the engine carrying the
+ *   edit stopped and the next one did not find it landed (it may still land);
  * - conflict: a Retry found that someone changed one of the keys since the edit began, and sent nothing.
  */
 import type { JetStreamClient } from '../api/client';
@@ -48,8 +48,8 @@ function failure(e: unknown): EditFailure {
 
 /**
  * An edit whose request got no answer from the engine that carries it: `maybeSent` when the engine
- * stopped while the edit was in flight and the server could not be asked since (unknown), not when the
- * edit was never handed over (a restarting engine: it did not land).
+ * stopped while the edit was in flight and no check by the next engine found it landed (unknown), not
+ * when the edit was never handed over (a restarting engine: it did not land).
  */
 export function unanswered(e: unknown, maybeSent: boolean): EditOutcome {
   return maybeSent ? { result: 'unknown', error: failure(e) } : { result: 'rejected', error: failure(e) };
