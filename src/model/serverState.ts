@@ -27,6 +27,11 @@ export interface ServerState {
    */
   credentialsRefused: boolean;
   /**
+   * Counts the user's sign-ins and secret changes: a refusal answered to a refresh that started before
+   * the latest one is about the old secret, and must not mark the new one refused before it is tried.
+   */
+  credentials: number;
+  /**
    * The profile asks for the superuser view and the server refused it: the user's own destinations
    * are shown instead, and the row says so.
    */
@@ -60,6 +65,7 @@ export function emptyState(profile: ServerProfile): ServerState {
     destinations: new Map(),
     serverTime: null,
     credentialsRefused: false,
+    credentials: 0,
     superuserRefused: false,
     duplicates: 0,
     anomalies: 0,

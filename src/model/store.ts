@@ -141,6 +141,7 @@ export class DestinationStore implements Disposable {
   credentialsChanged(name: string): void {
     const state = this.states.get(name);
     if (!state) return;
+    state.credentials++;
     this.forgetClient(name);
     if (!state.credentialsRefused) return;
     state.credentialsRefused = false;
@@ -197,6 +198,7 @@ export class DestinationStore implements Disposable {
     const started = Date.now();
     const cpu = threadCpuMs();
     const mark = this.edits.mark();
+    const credentials = state.credentials;
     const call = { timeoutMs: this.options.timeoutMs };
     try {
       const client = await this.client(name);
@@ -222,6 +224,8 @@ export class DestinationStore implements Disposable {
     } catch (e) {
       if (this.states.get(name) !== state) return undefined;
       const error = asJetStreamError(e, name, this.options.log);
+      // Refused with the secret the user has just replaced: the follow-up refresh tries the new one.
+      if (error.isAuthentication && credentials !== state.credentials) return undefined;
       if (error.code === 'PermissionDenied' && state.profile.superuser && !state.superuserRefused) {
         // Refused the superuser view: show the user's own destinations, once asked for without it.
         state.superuserRefused = true;

@@ -120,6 +120,38 @@ describe('DestinationStore', () => {
     assert.ok(h.t[2]! > h.t[0]!);
   });
 
+  it('tries the password the user signs in with, when a refresh with the old one is refused meanwhile', async () => {
+    // The refresh with the old password is on its way when the user signs in; its refusal arrives after.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const passwords = ['wrong', 'demo'];
+    const refreshes: Promise<void>[] = [];
+    const store = new DestinationStore(async (p) => {
+      const http = new HttpTransport({ name: p.name, url: p.url!, user: p.user, password: passwords.shift()! });
+      const first = passwords.length === 1;
+      return new JetStreamClient(p.name, {
+        endpoint: http.endpoint,
+        call: async (command, params, options) => {
+          if (first) await held;
+          return http.call(command, params, options);
+        },
+        sentAs: (command) => http.sentAs(command),
+        // As undici's close: the refresh already on its way still gets its answers.
+        close: async () => (first && (await refreshes[0]), http.close()),
+      });
+    });
+    store.setProfiles([lab()]);
+    refreshes.push(store.refresh('lab'));
+    await new Promise((r) => setTimeout(r, 50));
+    store.credentialsChanged('lab');
+    refreshes.push(store.refresh('lab'));
+    release();
+    await Promise.all(refreshes);
+    const state = store.server('lab')!;
+    assert.equal(state.phase, 'ok', `the new password was tried (${state.error?.message ?? ''})`);
+    assert.ok(state.destinations.size > 0);
+  });
+
   it('keeps servers apart: a failing one does not disturb another', async () => {
     const { store } = storeFor([lab(), lab({ name: 'dead', url: 'http://127.0.0.1:9' })]);
     await Promise.all([store.refresh('lab'), store.refresh('dead')]);
