@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  notifications,
   openBrowser,
   openViewContainer,
+  quickInput,
   runCommand,
   screenshot,
   serverRow,
@@ -141,17 +143,25 @@ describe('the JetStream view in VS Code', () => {
       await entry.waitFor({ timeout: 10000 });
       await entry.hover();
       await entry.locator('.action-label[aria-label="Edit userData Entry"]').click();
+      // The box names the key it edits: a click that landed on a row being repainted would edit another.
+      await quickInput(page).filter({ hasText: 'Value of ticket' }).waitFor({ timeout: 10000 });
       const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: 10000 });
       await input.fill(value);
       await page.keyboard.press('Enter');
+      // A console call is a process each (a read-back too): on a loaded machine this takes seconds.
       let userData;
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 200; i++) {
         userData = (await api('send.getDestinations')).find((d) => d.destinationAddress === address).userData;
         if (userData.ticket === value) break;
         await page.waitForTimeout(100);
       }
-      assert.deepEqual(userData, { keep: 'untouched', ticket: value });
+      if (userData.ticket !== value) await screenshot(page, `${route}-route-failed`);
+      const said = await notifications(page).allInnerTexts();
+      assert.deepEqual(
+        userData,
+        { keep: 'untouched', ticket: value },
+        `the edit did not land; the window said: ${said.join(' | ') || 'nothing'}`,
+      );
       await treeRows(page, value).first().waitFor({ timeout: 10000 });
       await screenshot(page, `${route}-route`);
       // Back as it was for the next test.
