@@ -41,6 +41,8 @@ export interface StoreOptions {
 export class DestinationStore implements Disposable {
   private readonly states = new Map<string, ServerState>();
   private readonly clients = new Map<string, Promise<JetStreamClient>>();
+  /** Which of its server's sign-ins (ServerState.credentials) each client's secret came from. */
+  private readonly signIns = new WeakMap<JetStreamClient, number>();
   private readonly histories = new Map<string, ServerHistory>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly followUps = new Map<string, Promise<void>>();
@@ -124,7 +126,11 @@ export class DestinationStore implements Disposable {
     if (state.credentialsRefused && state.error) return Promise.reject(state.error);
     let client = this.clients.get(name);
     if (!client) {
-      const opening = this.connect(state.superuserRefused ? { ...state.profile, superuser: false } : state.profile);
+      // Counted when the client is opened, after its secret was read: a sign-in before that is its secret.
+      const opening = this.connect(state.superuserRefused ? { ...state.profile, superuser: false } : state.profile).then((c) => {
+        this.signIns.set(c, state.credentials);
+        return c;
+      });
       opening.catch(() => {
         if (this.clients.get(name) === opening) this.clients.delete(name);
       });
@@ -198,10 +204,12 @@ export class DestinationStore implements Disposable {
     const started = Date.now();
     const cpu = threadCpuMs();
     const mark = this.edits.mark();
-    const credentials = state.credentials;
+    // The sign-in whose secret this refresh sends; a client not opened yet has none of a later one.
+    let signIn = state.credentials;
     const call = { timeoutMs: this.options.timeoutMs };
     try {
       const client = await this.client(name);
+      signIn = this.signIns.get(client) ?? signIn;
       state.redact = client.redact;
       const info = state.info ?? (await client.getServerInfo(call));
       const answer = await client.listDestinations(state.destinations, call);
@@ -224,8 +232,9 @@ export class DestinationStore implements Disposable {
     } catch (e) {
       if (this.states.get(name) !== state) return undefined;
       const error = asJetStreamError(e, name, this.options.log);
-      // Refused with the secret the user has just replaced: the follow-up refresh tries the new one.
-      if (error.isAuthentication && credentials !== state.credentials) return undefined;
+      // Refused with a secret the user has replaced since: the follow-up refresh tries the new one. A
+      // refusal of the newest secret marks it refused, however late it was read: it is never sent twice.
+      if (error.isAuthentication && signIn !== state.credentials) return undefined;
       if (error.code === 'PermissionDenied' && state.profile.superuser && !state.superuserRefused) {
         // Refused the superuser view: show the user's own destinations, once asked for without it.
         state.superuserRefused = true;

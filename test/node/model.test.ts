@@ -152,6 +152,39 @@ describe('DestinationStore', () => {
     assert.ok(state.destinations.size > 0);
   });
 
+  it('sends a refused password once, also when it was read after the sign-in that stored it', async () => {
+    const failed = async () =>
+      ((await sim.world.handle('sim.getStats', {}, ADMIN, false)) as { credentialAttempts: Record<string, { failed: number }> })
+        .credentialAttempts.demo?.failed ?? 0;
+    // The first refresh asks for its secret before the user signs in, and gets it after: the new one.
+    let password = 'wrong';
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let opened = 0;
+    const store = new DestinationStore(async (p) => {
+      if (opened++ === 0) await held;
+      const http = new HttpTransport({ name: p.name, url: p.url!, user: p.user, password });
+      // As the console's: closing a client does not stop a call it has yet to make.
+      return new JetStreamClient(p.name, {
+        endpoint: http.endpoint,
+        call: http.call.bind(http),
+        sentAs: http.sentAs.bind(http),
+        close: async () => undefined,
+      });
+    });
+    store.setProfiles([lab()]);
+    const before = await failed();
+    const refreshes = [store.refresh('lab')];
+    password = 'still-wrong';
+    store.credentialsChanged('lab');
+    refreshes.push(store.refresh('lab'));
+    release();
+    await Promise.all(refreshes);
+    await store.refresh('lab');
+    assert.equal((await failed()) - before, 1, 'one attempt with the refused password');
+    assert.equal(store.server('lab')!.credentialsRefused, true);
+  });
+
   it('keeps servers apart: a failing one does not disturb another', async () => {
     const { store } = storeFor([lab(), lab({ name: 'dead', url: 'http://127.0.0.1:9' })]);
     await Promise.all([store.refresh('lab'), store.refresh('dead')]);
