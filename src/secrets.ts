@@ -11,6 +11,8 @@ const KEY_PREFIX = 'jetstream.server.';
 export class ServerSecrets {
   /** The stored text of each key as this window last read or wrote it. */
   private readonly known = new Map<string, string | undefined>();
+  /** How often this window stored or deleted each key: a read that began before a write is stale. */
+  private readonly writes = new Map<string, number>();
 
   constructor(
     private readonly storage: vscode.SecretStorage,
@@ -43,8 +45,11 @@ export class ServerSecrets {
 
   async get(profile: ServerProfile): Promise<Secret | undefined> {
     const key = this.key(profile);
+    const writes = this.writes.get(key) ?? 0;
     const raw = await this.storage.get(key);
-    this.known.set(key, raw);
+    // A read that began before this window's Sign In must not make the old value known: the store's own
+    // change event would then look like another window's, and try the new password a second time.
+    if ((this.writes.get(key) ?? 0) === writes) this.known.set(key, raw);
     if (!raw) return undefined;
     try {
       const parsed = JSON.parse(raw) as Secret;
@@ -56,13 +61,18 @@ export class ServerSecrets {
 
   store(profile: ServerProfile, secret: Secret): Thenable<void> {
     const raw = JSON.stringify(secret);
-    this.known.set(this.key(profile), raw);
+    this.wrote(this.key(profile), raw);
     return this.storage.store(this.key(profile), raw);
   }
 
   delete(profile: ServerProfile): Thenable<void> {
-    this.known.set(this.key(profile), undefined);
+    this.wrote(this.key(profile), undefined);
     return this.storage.delete(this.key(profile));
+  }
+
+  private wrote(key: string, raw: string | undefined): void {
+    this.known.set(key, raw);
+    this.writes.set(key, (this.writes.get(key) ?? 0) + 1);
   }
 }
 
