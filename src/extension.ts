@@ -154,9 +154,9 @@ export function activate(context: vscode.ExtensionContext): JetStreamApi {
     }),
     mirror.onDidChange(() => tree.filterText && showViewState()),
     demo.onDidChange(() => tree.repaintAll()),
-    // A new password or token (this window's Sign In, or another window's) may be tried once.
+    // Another window's new password or token may be tried once (one it saw refused is not sent again).
     secrets.onDidChange((server) => {
-      mirror.credentialsChanged(server);
+      mirror.credentialsChanged(server, false);
       void mirror.request({ op: 'refresh', server, manual: true });
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {

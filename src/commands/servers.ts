@@ -21,7 +21,7 @@ export async function signIn(
   const view = d.mirror.server(server);
   if (!view) return;
   await d.secrets.store(view.profile, secret);
-  d.mirror.credentialsChanged(server);
+  d.mirror.credentialsChanged(server, true);
   d.log.info(`signed in again to '${server}'`);
   await d.mirror.request({ op: 'refresh', server, manual: true });
 }
@@ -40,6 +40,8 @@ export async function saveProfile(
   const others = profiles.filter((p) => p.name !== profile.name && p.name !== replacing?.name);
   others.splice(at >= 0 ? at : others.length, 0, profile);
   await writeProfiles(others);
+  // A password entered in Edit Server for an unchanged profile is a sign-in too.
+  if (secret) d.mirror.credentialsChanged(profile.name, true);
   d.log.info(`server '${profile.name}' ${replacing ? 'updated' : 'added'}`);
 }
 

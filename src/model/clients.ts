@@ -3,6 +3,7 @@
  * here, and a missing one is one clear error. The request timeout is not the client's: the store
  * passes it with every call, so a changed setting needs no new client.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { JetStreamClient } from '../api/client';
 import { JetStreamError } from '../api/errors';
@@ -33,5 +34,21 @@ export async function openClient(profile: ServerProfile, secret: Secret | undefi
       );
     }
   }
-  return JetStreamClient.create(clientEndpoint(profile, secret ?? {}, ca));
+  const client = JetStreamClient.create(clientEndpoint(profile, secret ?? {}, ca));
+  if (secret) credentials.set(client, credentialOf(profile, secret));
+  return client;
+}
+
+/** Each client's credential, as a digest: the store tells a secret the server refused from a new one by it. */
+const credentials = new WeakMap<JetStreamClient, string>();
+
+/** The digest of the credential a client was opened with; undefined when it sends none. */
+export function clientCredential(client: JetStreamClient): string | undefined {
+  return credentials.get(client);
+}
+
+function credentialOf(profile: ServerProfile, secret: Secret): string {
+  return createHash('sha256')
+    .update(JSON.stringify([profile.user ?? null, secret.password ?? null, secret.token ?? null]))
+    .digest('hex');
 }

@@ -143,9 +143,12 @@ export class DestinationMirror implements Disposable {
     this.link.send({ type: 'watch', watched });
   }
 
-  /** The user signed in again (or another window did): the server may be tried once more. */
-  credentialsChanged(server: string): void {
-    this.link.send({ type: 'credentialsChanged', server });
+  /**
+   * A server's secret changed, so it may be tried once more: `signedIn` when this window's user entered
+   * it (even a password refused before may be sent again), not when another window stored it.
+   */
+  credentialsChanged(server: string, signedIn: boolean): void {
+    this.link.send({ type: 'credentialsChanged', server, signedIn });
   }
 
   request<K extends Operation['op']>(operation: Extract<Operation, { op: K }>): Promise<OperationResults[K]> {

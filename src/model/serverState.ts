@@ -32,6 +32,12 @@ export interface ServerState {
    */
   credentials: number;
   /**
+   * The credential the server refused last (its digest, clients.ts) and the refusal: a client opened
+   * with it again (another window stored it, a read raced a sign-in) sends nothing; it fails with the
+   * refusal until the user signs in here.
+   */
+  refused?: { credential: string; error: JetStreamError } | undefined;
+  /**
    * The profile asks for the superuser view and the server refused it: the user's own destinations
    * are shown instead, and the row says so.
    */

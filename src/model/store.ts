@@ -8,6 +8,7 @@
 import type { JetStreamClient } from '../api/client';
 import { destinationKey, fullDestination, type DestinationList } from '../api/destinationList';
 import type { Destination, ListedDestination, UserData } from '../api/schemas';
+import { clientCredential } from './clients';
 import { ConfirmedEdits } from './confirmedEdits';
 import { Emitter, type Disposable } from './events';
 import { ServerHistory, type HistorySeries } from './history';
@@ -27,6 +28,9 @@ export interface StoreChange {
 }
 
 /** Opens a client for a profile; throws a JetStreamError when the secret it needs is missing. */
+/** What a refresh overtaken by a sign-in returns instead of a change. */
+const OVERTAKEN = Symbol('overtaken');
+
 export type ClientFactory = (profile: ServerProfile) => Promise<JetStreamClient>;
 
 export interface StoreOptions {
@@ -44,7 +48,7 @@ export class DestinationStore implements Disposable {
   /** Which of its server's sign-ins (ServerState.credentials) each client's secret came from. */
   private readonly signIns = new WeakMap<JetStreamClient, number>();
   private readonly histories = new Map<string, ServerHistory>();
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, Promise<boolean>>();
   private readonly followUps = new Map<string, Promise<void>>();
   private invalidProfiles: InvalidProfile[] = [];
   private readonly edits = new ConfirmedEdits();
@@ -128,6 +132,10 @@ export class DestinationStore implements Disposable {
     if (!client) {
       // Counted when the client is opened, after its secret was read: a sign-in before that is its secret.
       const opening = this.connect(state.superuserRefused ? { ...state.profile, superuser: false } : state.profile).then((c) => {
+        if (state.refused && clientCredential(c) === state.refused.credential) {
+          void c.close();
+          throw state.refused.error;
+        }
         this.signIns.set(c, state.credentials);
         return c;
       });
@@ -144,10 +152,12 @@ export class DestinationStore implements Disposable {
    * The user signed in again, or the stored secret changed: the server may be tried once more, with a
    * new client that reads the new secret.
    */
-  credentialsChanged(name: string): void {
+  credentialsChanged(name: string, { signedIn }: { signedIn: boolean }): void {
     const state = this.states.get(name);
     if (!state) return;
     state.credentials++;
+    // The user's own sign-in may send a password refused before (the account was unlocked meanwhile).
+    if (signedIn) state.refused = undefined;
     this.forgetClient(name);
     if (!state.credentialsRefused) return;
     state.credentialsRefused = false;
@@ -189,27 +199,33 @@ export class DestinationStore implements Disposable {
     }
     const task = this.fetch(name).finally(() => this.inFlight.delete(name));
     this.inFlight.set(name, task);
-    return task;
+    // A refresh overtaken by a sign-in says nothing: its callers get the answer of the one after it.
+    return task.then((overtaken) => (overtaken ? (this.followUps.get(name) ?? this.refresh(name)) : undefined));
   }
 
-  private async fetch(name: string): Promise<void> {
+  /** Resolves true when a sign-in overtook the refresh: what it got is for the secret replaced since. */
+  private async fetch(name: string): Promise<boolean> {
     const state = this.states.get(name);
-    if (!state) return;
+    if (!state) return false;
     const change = await this.fetchChange(name, state);
+    if (change === OVERTAKEN) return true;
     // Listeners run outside the fetch's error handling: a view that throws cannot fail a healthy server.
     if (change && this.states.get(name) === state) this.changeEmitter.fire(change);
+    return false;
   }
 
-  private async fetchChange(name: string, state: ServerState): Promise<StoreChange | undefined> {
+  private async fetchChange(name: string, state: ServerState): Promise<StoreChange | typeof OVERTAKEN | undefined> {
     const started = Date.now();
     const cpu = threadCpuMs();
     const mark = this.edits.mark();
     // The sign-in whose secret this refresh sends; a client not opened yet has none of a later one.
     let signIn = state.credentials;
+    let credential: string | undefined;
     const call = { timeoutMs: this.options.timeoutMs };
     try {
       const client = await this.client(name);
       signIn = this.signIns.get(client) ?? signIn;
+      credential = clientCredential(client);
       state.redact = client.redact;
       const info = state.info ?? (await client.getServerInfo(call));
       const answer = await client.listDestinations(state.destinations, call);
@@ -232,9 +248,10 @@ export class DestinationStore implements Disposable {
     } catch (e) {
       if (this.states.get(name) !== state) return undefined;
       const error = asJetStreamError(e, name, this.options.log);
-      // Refused with a secret the user has replaced since: the follow-up refresh tries the new one. A
-      // refusal of the newest secret marks it refused, however late it was read: it is never sent twice.
-      if (error.isAuthentication && signIn !== state.credentials) return undefined;
+      // Failed with a secret the user has replaced since (refused, or its client closed by the sign-in):
+      // the refresh after tries the new one. A refusal of the newest secret marks it refused, however
+      // late it was read: it is never sent twice.
+      if (signIn !== state.credentials) return OVERTAKEN;
       if (error.code === 'PermissionDenied' && state.profile.superuser && !state.superuserRefused) {
         // Refused the superuser view: show the user's own destinations, once asked for without it.
         state.superuserRefused = true;
@@ -246,7 +263,10 @@ export class DestinationStore implements Disposable {
       state.phase = 'error';
       state.error = error;
       state.consecutiveFailures++;
-      if (error.isAuthentication) state.credentialsRefused = true;
+      if (error.isAuthentication) {
+        state.credentialsRefused = true;
+        if (credential !== undefined) state.refused = { credential, error };
+      }
       if (error.isAuthentication || error.code === 'ConsoleNotFound' || error.code === 'PythonSetup') this.forgetClient(name);
       // A restarted server may report a new version: ask again once it answers.
       state.info = undefined;

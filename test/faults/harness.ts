@@ -44,7 +44,7 @@ export function harness(options: { intervalMs: number; timeoutMs: number }): Har
     },
     async signIn(server, secret) {
       secrets.set(server, secret);
-      mirror.credentialsChanged(server);
+      mirror.credentialsChanged(server, true);
       await mirror.request({ op: 'refresh', server, manual: true });
     },
     async refresh(server) {

@@ -7,6 +7,7 @@ import { idKey } from '../../src/api/schemas';
 import { formatBytes, formatRate, formatRatePair, formatTimestamp } from '../../src/model/format';
 import { ServerHistory } from '../../src/model/history';
 import { parseProfiles, profileFromAnswers, type ServerProfile } from '../../src/model/profiles';
+import { openClient } from '../../src/model/clients';
 import { DetailsSource } from '../../src/model/details';
 import { RefreshScheduler } from '../../src/model/scheduler';
 import { threadCpuMs } from '../../src/model/serverState';
@@ -143,7 +144,7 @@ describe('DestinationStore', () => {
     store.setProfiles([lab()]);
     refreshes.push(store.refresh('lab'));
     await new Promise((r) => setTimeout(r, 50));
-    store.credentialsChanged('lab');
+    store.credentialsChanged('lab', { signedIn: true });
     refreshes.push(store.refresh('lab'));
     release();
     await Promise.all(refreshes);
@@ -176,13 +177,66 @@ describe('DestinationStore', () => {
     const before = await failed();
     const refreshes = [store.refresh('lab')];
     password = 'still-wrong';
-    store.credentialsChanged('lab');
+    store.credentialsChanged('lab', { signedIn: true });
     refreshes.push(store.refresh('lab'));
     release();
     await Promise.all(refreshes);
     await store.refresh('lab');
     assert.equal((await failed()) - before, 1, 'one attempt with the refused password');
     assert.equal(store.server('lab')!.credentialsRefused, true);
+  });
+
+  it('never sends a refused password again because another window stored it, only when the user signs in with it', async () => {
+    const failed = async () =>
+      ((await sim.world.handle('sim.getStats', {}, ADMIN, false)) as { credentialAttempts: Record<string, { failed: number }> })
+        .credentialAttempts.demo?.failed ?? 0;
+    let stored = 'wrong';
+    const store = new DestinationStore((p) => openClient(p, { password: stored }));
+    store.setProfiles([lab()]);
+    const before = await failed();
+    await store.refresh('lab');
+    assert.equal((await failed()) - before, 1);
+    // Another window stores the same password (its change event reaches this one).
+    store.credentialsChanged('lab', { signedIn: false });
+    await store.refresh('lab');
+    assert.equal((await failed()) - before, 1, 'the refused password is not sent again');
+    assert.equal(store.server('lab')!.error?.code, 'AuthFailed', 'the row still says it was refused');
+    // The user signs in here with it: their choice (the account may have been unlocked).
+    store.credentialsChanged('lab', { signedIn: true });
+    await store.refresh('lab');
+    assert.equal((await failed()) - before, 2);
+    // Another window stores a new password: tried.
+    stored = 'demo';
+    store.credentialsChanged('lab', { signedIn: false });
+    await store.refresh('lab');
+    assert.equal(store.server('lab')!.phase, 'ok');
+  });
+
+  it('says nothing of a refresh a sign-in overtook: its caller gets the answer of the refresh after it', async () => {
+    // The sign-in closes the client of the refresh under way, as it closes any client of the old secret.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const passwords = ['old', 'demo'];
+    const store = new DestinationStore(async (p) => {
+      const first = passwords.length === 2;
+      const http = new HttpTransport({ name: p.name, url: p.url!, user: p.user, password: passwords.shift()! });
+      return new JetStreamClient(p.name, {
+        endpoint: http.endpoint,
+        call: async (command, params, options) => (first && (await held), http.call(command, params, options)),
+        sentAs: (command) => http.sentAs(command),
+        close: () => http.close(),
+      });
+    });
+    store.setProfiles([lab()]);
+    const errors: string[] = [];
+    store.onDidChange(() => store.server('lab')!.error && errors.push(store.server('lab')!.error!.message));
+    const polled = store.refresh('lab');
+    await new Promise((r) => setTimeout(r, 20)); // its client open, its call on the way
+    store.credentialsChanged('lab', { signedIn: true });
+    release();
+    await polled;
+    assert.equal(store.server('lab')!.phase, 'ok', `the poll answers with the new secret’s list (${store.server('lab')!.error?.message})`);
+    assert.deepEqual(errors, [], 'no "client is closed" shown on the way');
   });
 
   it('keeps servers apart: a failing one does not disturb another', async () => {

@@ -71,7 +71,7 @@ export class Engine {
         this.scheduler.setActive(m.active);
         return;
       case 'credentialsChanged':
-        this.store.credentialsChanged(m.server);
+        this.store.credentialsChanged(m.server, { signedIn: m.signedIn });
         return;
       case 'watch':
         this.watch(m.watched);

@@ -197,7 +197,7 @@ export interface EngineStart {
 export type ToEngine =
   | { type: 'profiles'; profiles: ServerProfile[] }
   | { type: 'polling'; active: boolean; intervalMs: number; timeoutMs: number }
-  | { type: 'credentialsChanged'; server: string }
+  | { type: 'credentialsChanged'; server: string; signedIn: boolean }
   /** Destinations whose details panels are visible: their details come with every snapshot. */
   | { type: 'watch'; watched: { server: string; key: string }[] }
   | { type: 'request'; id: number; operation: Operation }
