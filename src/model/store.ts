@@ -6,6 +6,7 @@
  * server is briefly unreachable.
  */
 import type { JetStreamClient } from '../api/client';
+import { JetStreamError } from '../api/errors';
 import { destinationKey, fullDestination, type DestinationList } from '../api/destinationList';
 import type { Destination, ListedDestination, UserData } from '../api/schemas';
 import { clientCredential } from './clients';
@@ -146,6 +147,39 @@ export class DestinationStore implements Disposable {
       client = opening;
     }
     return client;
+  }
+
+  /**
+   * Runs an operation (an edit, a create, a delete) with the server's client. Its password refused by
+   * any call marks it refused, as a refresh's refusal does: the next poll does not send it again.
+   */
+  async withClient<T>(name: string, use: (client: JetStreamClient) => Promise<T>): Promise<T> {
+    const client = await this.client(name);
+    const watched = new Proxy(client, {
+      get: (target, property, receiver) => {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result: unknown = value.apply(target, args);
+          if (result instanceof Promise) result.catch((e: unknown) => this.refusedBy(name, client, e));
+          return result;
+        };
+      },
+    });
+    return use(watched);
+  }
+
+  private refusedBy(name: string, client: JetStreamClient, e: unknown): void {
+    const state = this.states.get(name);
+    if (!(e instanceof JetStreamError) || e.code !== 'AuthFailed' || !state || state.credentialsRefused) return;
+    if (this.signIns.get(client) !== state.credentials) return; // a secret replaced since: the next poll tries the new one
+    state.phase = 'error';
+    state.error = e;
+    state.credentialsRefused = true;
+    const credential = clientCredential(client);
+    if (credential !== undefined) state.refused = { credential, error: e };
+    this.forgetClient(name);
+    this.changeEmitter.fire({ server: name, serverChanged: true, listChanged: false, changed: [] });
   }
 
   /**

@@ -239,6 +239,23 @@ describe('DestinationStore', () => {
     assert.deepEqual(errors, [], 'no "client is closed" shown on the way');
   });
 
+  it('an edit whose password is refused marks it refused: the polls after it do not send it again', async () => {
+    const failed = async () =>
+      ((await sim.world.handle('sim.getStats', {}, ADMIN, false)) as { credentialAttempts: Record<string, { failed: number }> })
+        .credentialAttempts.demo?.failed ?? 0;
+    const store = new DestinationStore((p) => openClient(p, { password: 'changed-on-the-server' }));
+    store.setProfiles([lab()]);
+    const before = await failed();
+    await assert.rejects(
+      store.withClient('lab', (c) => c.updateObjectUserData('d-1', { note: 'x' })),
+      (e: Error) => /refused the password/.test(e.message),
+    );
+    for (let i = 0; i < 3; i++) await store.refresh('lab');
+    assert.equal((await failed()) - before, 1, 'one attempt with the refused password');
+    assert.equal(store.server('lab')!.credentialsRefused, true);
+    assert.equal(store.server('lab')!.error?.code, 'AuthFailed');
+  });
+
   it('keeps servers apart: a failing one does not disturb another', async () => {
     const { store } = storeFor([lab(), lab({ name: 'dead', url: 'http://127.0.0.1:9' })]);
     await Promise.all([store.refresh('lab'), store.refresh('dead')]);

@@ -139,7 +139,7 @@ export class Engine {
    * of the stopped engine still carrying it), so that stays unknown.
    */
   private async checkAfterStop(o: Extract<Operation, { op: 'checkUserData' }>): Promise<OperationResults['checkUserData']> {
-    const outcome = await checkedEdit(await this.store.client(o.server), o.id, { set: o.set, remove: o.remove }, o.error);
+    const outcome = await this.store.withClient(o.server, (c) => checkedEdit(c, o.id, { set: o.set, remove: o.remove }, o.error));
     return outcome.result === 'landed' ? outcome : { result: 'unknown', error: o.error };
   }
 
@@ -165,14 +165,14 @@ export class Engine {
           return { unavailable: e instanceof Error ? e.message : String(e) };
         }
       case 'create': {
-        const created = await (await this.store.client(o.server)).createDestination(o.params);
+        const created = await this.store.withClient(o.server, (c) => c.createDestination(o.params));
         this.store.accept(o.server, created);
         const state = this.store.server(o.server)!;
         return toRow(created, state.serverTime, state.redact);
       }
       case 'delete': {
         const d = this.listed(o.server, o.key);
-        await deleteConfirmed(await this.store.client(o.server), d);
+        await this.store.withClient(o.server, (c) => deleteConfirmed(c, d));
         this.store.forget(o.server, o.key);
         return null;
       }
@@ -183,7 +183,7 @@ export class Engine {
       case 'compat': {
         const state = this.store.server(o.server);
         if (!state) throw noServer(o.server);
-        return checkCompatibility(await this.store.client(o.server), { transport: state.profile.transport });
+        return this.store.withClient(o.server, (c) => checkCompatibility(c, { transport: state.profile.transport }));
       }
       case 'plan':
         return plan(o.file, await this.fresh(o.server));
@@ -204,31 +204,32 @@ export class Engine {
     }
   }
 
-  private async edit(server: string, key: string, change: Parameters<typeof editUserData>[2]) {
-    const client = await this.store.client(server);
-    const d = this.listed(server, key);
-    const id = JSON.stringify([server, key]);
-    const inFlight = this.editing.get(id) ?? { running: 0, overlapped: false };
-    inFlight.running++;
-    if (inFlight.running > 1) inFlight.overlapped = true;
-    this.editing.set(id, inFlight);
-    try {
-      const outcome = await editUserData(client, d.destinationId, change);
-      if (inFlight.running === 1 && inFlight.overlapped) {
-        // Edits that overlapped may have been answered out of order: the server's word settles it.
-        try {
-          const now = (await client.getDestination(d.destinationId)).userData ?? {};
-          this.store.acceptUserData(server, key, now);
-        } catch {
-          // The next poll settles it.
+  private edit(server: string, key: string, change: Parameters<typeof editUserData>[2]) {
+    return this.store.withClient(server, async (client) => {
+      const d = this.listed(server, key);
+      const id = JSON.stringify([server, key]);
+      const inFlight = this.editing.get(id) ?? { running: 0, overlapped: false };
+      inFlight.running++;
+      if (inFlight.running > 1) inFlight.overlapped = true;
+      this.editing.set(id, inFlight);
+      try {
+        const outcome = await editUserData(client, d.destinationId, change);
+        if (inFlight.running === 1 && inFlight.overlapped) {
+          // Edits that overlapped may have been answered out of order: the server's word settles it.
+          try {
+            const now = (await client.getDestination(d.destinationId)).userData ?? {};
+            this.store.acceptUserData(server, key, now);
+          } catch {
+            // The next poll settles it.
+          }
+        } else if (!inFlight.overlapped && 'userData' in outcome && outcome.userData) {
+          this.store.acceptUserData(server, key, outcome.userData);
         }
-      } else if (!inFlight.overlapped && 'userData' in outcome && outcome.userData) {
-        this.store.acceptUserData(server, key, outcome.userData);
+        return outcome;
+      } finally {
+        if (--inFlight.running === 0) this.editing.delete(id);
       }
-      return outcome;
-    } finally {
-      if (--inFlight.running === 0) this.editing.delete(id);
-    }
+    });
   }
 
   private async test(profile: ServerProfile, secret: Secret): Promise<true> {
