@@ -36,7 +36,10 @@ export class ServerSecrets {
    */
   onDidChange(listener: (profile: string) => void): vscode.Disposable {
     return this.storage.onDidChange(async (e) => {
+      const writes = this.writes.get(e.key) ?? 0;
       const raw = await this.storage.get(e.key);
+      // This window wrote the key meanwhile: its own write's event follows, and is compared then.
+      if ((this.writes.get(e.key) ?? 0) !== writes) return;
       if (this.known.has(e.key) && this.known.get(e.key) === raw) return;
       this.known.set(e.key, raw);
       for (const p of this.profiles()) if (this.key(p) === e.key) listener(p.name);

@@ -75,7 +75,7 @@ export class JetStreamClient {
   }
 
   async deleteDestination(destinationId: Id, options?: CallOptions): Promise<void> {
-    await this.transport.call('send.deleteDestination', { destinationId }, this.options(options));
+    await this.send('send.deleteDestination', { destinationId }, options);
   }
 
   /**
@@ -83,7 +83,7 @@ export class JetStreamClient {
    * changed since `previous`; the full structure is checked by `fullDestination` when it is needed.
    */
   async listDestinations(previous?: ReadonlyMap<string, ListedDestination>, options?: CallOptions): Promise<DestinationList> {
-    const raw = await this.transport.call('send.getDestinations', {}, this.options(options));
+    const raw = await this.send('send.getDestinations', {}, options);
     return checkDestinationList(raw, previous, { server: this.serverName, command: 'send.getDestinations' });
   }
 
@@ -112,7 +112,7 @@ export class JetStreamClient {
    * landed never fails for the shape of its answer.
    */
   private async changeUserData(command: string, params: Params, objectId: Id, options?: CallOptions): Promise<UserData> {
-    const raw = await this.transport.call(command, params, this.options(options));
+    const raw = await this.send(command, params, options);
     const answer = UserData.safeParse(raw);
     if (answer.success) return answer.data;
     return (await this.getDestination(objectId, options)).userData ?? {};
@@ -120,11 +120,32 @@ export class JetStreamClient {
 
   /** Runs a command and returns its raw, unvalidated result: for callers that validate in their own way. */
   callRaw(command: string, params: Params = {}, options?: CallOptions): Promise<unknown> {
-    return this.transport.call(command, params, this.options(options));
+    return this.send(command, params, options);
   }
 
   close(): Promise<void> {
     return this.transport.close();
+  }
+
+  /** The server's refusal of this client's password or token, once it refused it. */
+  get refusal(): JetStreamError | undefined {
+    return this.refused;
+  }
+
+  private refused: JetStreamError | undefined;
+
+  /**
+   * Every call goes through here: once the server refused the credential, nothing more is sent with
+   * it (PAM locks an OS account after a few refusals), whichever command comes next.
+   */
+  private async send(command: string, params: Params, options?: CallOptions): Promise<unknown> {
+    if (this.refused) throw this.refused;
+    try {
+      return await this.transport.call(command, params, this.options(options));
+    } catch (e) {
+      if (e instanceof JetStreamError && e.code === 'AuthFailed') this.refused ??= e;
+      throw e;
+    }
   }
 
   private options(options?: CallOptions): CallOptions {
@@ -146,7 +167,7 @@ export class JetStreamClient {
   }
 
   private async run<S extends z.ZodType>(command: string, params: Params, schema: S, options?: CallOptions): Promise<z.infer<S>> {
-    const raw = await this.transport.call(command, params, this.options(options));
+    const raw = await this.send(command, params, options);
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       throw unreadableAnswer(this.serverName, command, describeIssue(parsed.error, raw));

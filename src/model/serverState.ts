@@ -32,11 +32,11 @@ export interface ServerState {
    */
   credentials: number;
   /**
-   * The credential the server refused last (its digest, clients.ts) and the refusal: a client opened
-   * with it again (another window stored it, a read raced a sign-in) sends nothing; it fails with the
-   * refusal until the user signs in here.
+   * The credentials the server refused (their digests, clients.ts) and its refusals: a client opened
+   * with one again (another window stored it, a read raced a sign-in) sends nothing and fails with the
+   * refusal, until the user signs in here.
    */
-  refused?: { credential: string; error: JetStreamError } | undefined;
+  refused: Map<string, JetStreamError>;
   /**
    * The profile asks for the superuser view and the server refused it: the user's own destinations
    * are shown instead, and the row says so.
@@ -72,6 +72,7 @@ export function emptyState(profile: ServerProfile): ServerState {
     serverTime: null,
     credentialsRefused: false,
     credentials: 0,
+    refused: new Map(),
     superuserRefused: false,
     duplicates: 0,
     anomalies: 0,

@@ -32,7 +32,18 @@ export interface StoreChange {
 /** What a refresh overtaken by a sign-in returns instead of a change. */
 const OVERTAKEN = Symbol('overtaken');
 
-export type ClientFactory = (profile: ServerProfile) => Promise<JetStreamClient>;
+/**
+ * Opens a server's client. `secretRead` is called once its secret was read: a sign-in after that
+ * moment is a newer secret than the client's.
+ */
+export type ClientFactory = (profile: ServerProfile, secretRead: () => void) => Promise<JetStreamClient>;
+
+/** A client as the store opened it: for which state of its server, and under which sign-in. */
+interface Opened {
+  state: ServerState;
+  /** ServerState.credentials when its secret was read. */
+  signIn: number;
+}
 
 export interface StoreOptions {
   /** Seconds of plot history kept per destination. */
@@ -46,8 +57,7 @@ export interface StoreOptions {
 export class DestinationStore implements Disposable {
   private readonly states = new Map<string, ServerState>();
   private readonly clients = new Map<string, Promise<JetStreamClient>>();
-  /** Which of its server's sign-ins (ServerState.credentials) each client's secret came from. */
-  private readonly signIns = new WeakMap<JetStreamClient, number>();
+  private readonly opened = new WeakMap<JetStreamClient, Opened>();
   private readonly histories = new Map<string, ServerHistory>();
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private readonly followUps = new Map<string, Promise<void>>();
@@ -131,13 +141,18 @@ export class DestinationStore implements Disposable {
     if (state.credentialsRefused && state.error) return Promise.reject(state.error);
     let client = this.clients.get(name);
     if (!client) {
-      // Counted when the client is opened, after its secret was read: a sign-in before that is its secret.
-      const opening = this.connect(state.superuserRefused ? { ...state.profile, superuser: false } : state.profile).then((c) => {
-        if (state.refused && clientCredential(c) === state.refused.credential) {
+      let signIn: number | undefined;
+      const profile = state.superuserRefused ? { ...state.profile, superuser: false } : state.profile;
+      const opening = this.connect(profile, () => (signIn = state.credentials)).then((c) => {
+        const credential = clientCredential(c);
+        const refusal = credential === undefined ? undefined : state.refused.get(credential);
+        if (refusal) {
           void c.close();
-          throw state.refused.error;
+          throw refusal;
         }
-        this.signIns.set(c, state.credentials);
+        // A factory that does not say when it read the secret is counted now: a refusal is then the
+        // newest secret's, which errs on the safe side.
+        this.opened.set(c, { state, signIn: signIn ?? state.credentials });
         return c;
       });
       opening.catch(() => {
@@ -155,29 +170,23 @@ export class DestinationStore implements Disposable {
    */
   async withClient<T>(name: string, use: (client: JetStreamClient) => Promise<T>): Promise<T> {
     const client = await this.client(name);
-    const watched = new Proxy(client, {
-      get: (target, property, receiver) => {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const result: unknown = value.apply(target, args);
-          if (result instanceof Promise) result.catch((e: unknown) => this.refusedBy(name, client, e));
-          return result;
-        };
-      },
-    });
-    return use(watched);
+    try {
+      return await use(client);
+    } finally {
+      // An edit says a refusal in its outcome: the client's own latch is the one sure sign.
+      if (client.refusal) this.refusedBy(name, client, client.refusal);
+    }
   }
 
-  private refusedBy(name: string, client: JetStreamClient, e: unknown): void {
+  private refusedBy(name: string, client: JetStreamClient, refusal: JetStreamError): void {
+    const opened = this.opened.get(client);
     const state = this.states.get(name);
-    if (!(e instanceof JetStreamError) || e.code !== 'AuthFailed' || !state || state.credentialsRefused) return;
-    if (this.signIns.get(client) !== state.credentials) return; // a secret replaced since: the next poll tries the new one
+    if (!opened || !state || opened.state !== state) return; // a client of a profile replaced since
+    remember(state, client, refusal);
+    if (opened.signIn !== state.credentials || state.credentialsRefused) return; // the next poll tries the newer secret
     state.phase = 'error';
-    state.error = e;
+    state.error = refusal;
     state.credentialsRefused = true;
-    const credential = clientCredential(client);
-    if (credential !== undefined) state.refused = { credential, error: e };
     this.forgetClient(name);
     this.changeEmitter.fire({ server: name, serverChanged: true, listChanged: false, changed: [] });
   }
@@ -191,7 +200,7 @@ export class DestinationStore implements Disposable {
     if (!state) return;
     state.credentials++;
     // The user's own sign-in may send a password refused before (the account was unlocked meanwhile).
-    if (signedIn) state.refused = undefined;
+    if (signedIn) state.refused.clear();
     this.forgetClient(name);
     if (!state.credentialsRefused) return;
     state.credentialsRefused = false;
@@ -254,12 +263,11 @@ export class DestinationStore implements Disposable {
     const mark = this.edits.mark();
     // The sign-in whose secret this refresh sends; a client not opened yet has none of a later one.
     let signIn = state.credentials;
-    let credential: string | undefined;
+    let client: JetStreamClient | undefined;
     const call = { timeoutMs: this.options.timeoutMs };
     try {
-      const client = await this.client(name);
-      signIn = this.signIns.get(client) ?? signIn;
-      credential = clientCredential(client);
+      client = await this.client(name);
+      signIn = this.opened.get(client)?.signIn ?? signIn;
       state.redact = client.redact;
       const info = state.info ?? (await client.getServerInfo(call));
       const answer = await client.listDestinations(state.destinations, call);
@@ -282,9 +290,10 @@ export class DestinationStore implements Disposable {
     } catch (e) {
       if (this.states.get(name) !== state) return undefined;
       const error = asJetStreamError(e, name, this.options.log);
+      // A refused credential is remembered whichever sign-in it came from: it is never sent again by itself.
+      if (client?.refusal) remember(state, client, client.refusal);
       // Failed with a secret the user has replaced since (refused, or its client closed by the sign-in):
-      // the refresh after tries the new one. A refusal of the newest secret marks it refused, however
-      // late it was read: it is never sent twice.
+      // the refresh after tries the new one.
       if (signIn !== state.credentials) return OVERTAKEN;
       if (error.code === 'PermissionDenied' && state.profile.superuser && !state.superuserRefused) {
         // Refused the superuser view: show the user's own destinations, once asked for without it.
@@ -297,10 +306,7 @@ export class DestinationStore implements Disposable {
       state.phase = 'error';
       state.error = error;
       state.consecutiveFailures++;
-      if (error.isAuthentication) {
-        state.credentialsRefused = true;
-        if (credential !== undefined) state.refused = { credential, error };
-      }
+      if (error.isAuthentication) state.credentialsRefused = true;
       if (error.isAuthentication || error.code === 'ConsoleNotFound' || error.code === 'PythonSetup') this.forgetClient(name);
       // A restarted server may report a new version: ask again once it answers.
       state.info = undefined;
@@ -362,4 +368,10 @@ export class DestinationStore implements Disposable {
     this.changeEmitter.dispose();
     this.profilesEmitter.dispose();
   }
+}
+
+/** Remembers a credential the server refused (by its digest), so no client sends it again by itself. */
+function remember(state: ServerState, client: JetStreamClient, refusal: JetStreamError): void {
+  const credential = clientCredential(client);
+  if (credential !== undefined) state.refused.set(credential, refusal);
 }

@@ -62,6 +62,38 @@ describe('ServerSecrets', () => {
     assert.deepEqual(changed, [], 'no second sign-in: the new password is sent once');
   });
 
+  it('does not take two sign-ins in a row for another window’s, when the first one’s change event reads late', async () => {
+    const { storage, holdNextRead } = slowStorage();
+    const secrets = new ServerSecrets(storage, () => [profile]);
+    const changed: string[] = [];
+    secrets.onDidChange((name) => changed.push(name));
+    const answer = deferred<void>();
+    holdNextRead(answer.promise); // the change event's read of the first sign-in answers late
+    await secrets.store(profile, { password: 'first' });
+    await new Promise((r) => setTimeout(r, 10)); // its change event came, its read is on the way
+    await secrets.store(profile, { password: 'second' });
+    answer.resolve();
+    await settle();
+    assert.deepEqual(changed, [], 'both writes were this window’s own');
+  });
+
+  it('does not take Edit Server’s delete and store for another window’s', async () => {
+    const { storage, holdNextRead } = slowStorage();
+    const secrets = new ServerSecrets(storage, () => [profile]);
+    await secrets.store(profile, { password: 'old' });
+    await settle();
+    const changed: string[] = [];
+    secrets.onDidChange((name) => changed.push(name));
+    const answer = deferred<void>();
+    holdNextRead(answer.promise);
+    await secrets.delete(profile); // saveProfile deletes the replaced profile's secret ...
+    await new Promise((r) => setTimeout(r, 10));
+    await secrets.store(profile, { password: 'new' }); // ... then stores the new one
+    answer.resolve();
+    await settle();
+    assert.deepEqual(changed, []);
+  });
+
   it('tells of another window’s sign-in', async () => {
     const { storage } = slowStorage();
     const secrets = new ServerSecrets(storage, () => [profile]);

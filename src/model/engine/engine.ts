@@ -46,9 +46,16 @@ export class Engine {
   private readonly editing = new Map<string, { running: number; overlapped: boolean }>();
 
   constructor(private readonly host: EngineHost) {
-    this.store = new DestinationStore(async (p) => openClient(p, await this.host.secret(p.name)), {
-      log: (level, message) => host.post({ type: 'log', level, message }),
-    });
+    this.store = new DestinationStore(
+      async (p, secretRead) => {
+        const secret = await this.host.secret(p.name);
+        secretRead();
+        return openClient(p, secret);
+      },
+      {
+        log: (level, message) => host.post({ type: 'log', level, message }),
+      },
+    );
     this.scheduler = new RefreshScheduler(this.store, { intervalMs: 1000 });
     this.painter = new Painter({
       store: this.store,
