@@ -6,7 +6,7 @@
  * server is briefly unreachable.
  */
 import type { JetStreamClient } from '../api/client';
-import { JetStreamError } from '../api/errors';
+import type { JetStreamError } from '../api/errors';
 import { destinationKey, fullDestination, type DestinationList } from '../api/destinationList';
 import type { Destination, ListedDestination, UserData } from '../api/schemas';
 import { clientCredential } from './clients';
@@ -28,13 +28,12 @@ export interface StoreChange {
   moved?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Opens a client for a profile; throws a JetStreamError when the secret it needs is missing. */
 /** What a refresh overtaken by a sign-in returns instead of a change. */
 const OVERTAKEN = Symbol('overtaken');
 
 /**
- * Opens a server's client. `secretRead` is called once its secret was read: a sign-in after that
- * moment is a newer secret than the client's.
+ * Opens a client for a profile; throws a JetStreamError when the secret it needs is missing.
+ * `secretRead` is called once the secret was read: a sign-in after that moment is newer than the client's.
  */
 export type ClientFactory = (profile: ServerProfile, secretRead: () => void) => Promise<JetStreamClient>;
 
