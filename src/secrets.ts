@@ -36,10 +36,10 @@ export class ServerSecrets {
    */
   onDidChange(listener: (profile: string) => void): vscode.Disposable {
     return this.storage.onDidChange(async (e) => {
-      const writes = this.writes.get(e.key) ?? 0;
+      const writes = this.writesOf(e.key);
       const raw = await this.storage.get(e.key);
       // This window wrote the key meanwhile: its own write's event follows, and is compared then.
-      if ((this.writes.get(e.key) ?? 0) !== writes) return;
+      if (this.writesOf(e.key) !== writes) return;
       if (this.known.has(e.key) && this.known.get(e.key) === raw) return;
       this.known.set(e.key, raw);
       for (const p of this.profiles()) if (this.key(p) === e.key) listener(p.name);
@@ -48,11 +48,11 @@ export class ServerSecrets {
 
   async get(profile: ServerProfile): Promise<Secret | undefined> {
     const key = this.key(profile);
-    const writes = this.writes.get(key) ?? 0;
+    const writes = this.writesOf(key);
     const raw = await this.storage.get(key);
     // A read that began before this window's Sign In must not make the old value known: the store's own
     // change event would then look like another window's, and try the new password a second time.
-    if ((this.writes.get(key) ?? 0) === writes) this.known.set(key, raw);
+    if (this.writesOf(key) === writes) this.known.set(key, raw);
     if (!raw) return undefined;
     try {
       const parsed = JSON.parse(raw) as Secret;
@@ -75,7 +75,11 @@ export class ServerSecrets {
 
   private wrote(key: string, raw: string | undefined): void {
     this.known.set(key, raw);
-    this.writes.set(key, (this.writes.get(key) ?? 0) + 1);
+    this.writes.set(key, this.writesOf(key) + 1);
+  }
+
+  private writesOf(key: string): number {
+    return this.writes.get(key) ?? 0;
   }
 }
 

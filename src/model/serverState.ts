@@ -27,10 +27,10 @@ export interface ServerState {
    */
   credentialsRefused: boolean;
   /**
-   * Counts the user's sign-ins and secret changes: a refusal answered to a refresh that started before
+   * Counts the user's sign-ins and secret changes: a refusal of a client whose secret was read before
    * the latest one is about the old secret, and must not mark the new one refused before it is tried.
    */
-  credentials: number;
+  signIns: number;
   /**
    * The credentials the server refused (their digests, clients.ts) and its refusals: a client opened
    * with one again (another window stored it, a read raced a sign-in) sends nothing and fails with the
@@ -71,7 +71,7 @@ export function emptyState(profile: ServerProfile): ServerState {
     destinations: new Map(),
     serverTime: null,
     credentialsRefused: false,
-    credentials: 0,
+    signIns: 0,
     refused: new Map(),
     superuserRefused: false,
     duplicates: 0,

@@ -40,7 +40,7 @@ export type ClientFactory = (profile: ServerProfile, secretRead: () => void) => 
 /** A client as the store opened it: for which state of its server, and under which sign-in. */
 interface Opened {
   state: ServerState;
-  /** ServerState.credentials when its secret was read. */
+  /** ServerState.signIns when its secret was read. */
   signIn: number;
 }
 
@@ -142,7 +142,7 @@ export class DestinationStore implements Disposable {
     if (!client) {
       let signIn: number | undefined;
       const profile = state.superuserRefused ? { ...state.profile, superuser: false } : state.profile;
-      const opening = this.connect(profile, () => (signIn = state.credentials)).then((c) => {
+      const opening = this.connect(profile, () => (signIn = state.signIns)).then((c) => {
         const credential = clientCredential(c);
         const refusal = credential === undefined ? undefined : state.refused.get(credential);
         if (refusal) {
@@ -151,7 +151,7 @@ export class DestinationStore implements Disposable {
         }
         // A factory that does not say when it read the secret is counted now: a refusal is then the
         // newest secret's, which errs on the safe side.
-        this.opened.set(c, { state, signIn: signIn ?? state.credentials });
+        this.opened.set(c, { state, signIn: signIn ?? state.signIns });
         return c;
       });
       opening.catch(() => {
@@ -182,7 +182,7 @@ export class DestinationStore implements Disposable {
     const state = this.states.get(name);
     if (!opened || !state || opened.state !== state) return; // a client of a profile replaced since
     remember(state, client, refusal);
-    if (opened.signIn !== state.credentials || state.credentialsRefused) return; // the next poll tries the newer secret
+    if (opened.signIn !== state.signIns || state.credentialsRefused) return; // the next poll tries the newer secret
     state.phase = 'error';
     state.error = refusal;
     state.credentialsRefused = true;
@@ -197,7 +197,7 @@ export class DestinationStore implements Disposable {
   credentialsChanged(name: string, { signedIn }: { signedIn: boolean }): void {
     const state = this.states.get(name);
     if (!state) return;
-    state.credentials++;
+    state.signIns++;
     // The user's own sign-in may send a password refused before (the account was unlocked meanwhile).
     if (signedIn) state.refused.clear();
     this.forgetClient(name);
@@ -261,7 +261,7 @@ export class DestinationStore implements Disposable {
     const cpu = threadCpuMs();
     const mark = this.edits.mark();
     // The sign-in whose secret this refresh sends; a client not opened yet has none of a later one.
-    let signIn = state.credentials;
+    let signIn = state.signIns;
     let client: JetStreamClient | undefined;
     const call = { timeoutMs: this.options.timeoutMs };
     try {
@@ -293,7 +293,7 @@ export class DestinationStore implements Disposable {
       if (client?.refusal) remember(state, client, client.refusal);
       // Failed with a secret the user has replaced since (refused, or its client closed by the sign-in):
       // the refresh after tries the new one.
-      if (signIn !== state.credentials) return OVERTAKEN;
+      if (signIn !== state.signIns) return OVERTAKEN;
       if (error.code === 'PermissionDenied' && state.profile.superuser && !state.superuserRefused) {
         // Refused the superuser view: show the user's own destinations, once asked for without it.
         state.superuserRefused = true;
