@@ -3,7 +3,7 @@
  * result validated with zod before anyone sees it.
  */
 import type { z } from 'zod';
-import { checkDestinationList, type DestinationList } from './destinationList';
+import { checkDestinationList, type DestinationList, type PreviousList } from './destinationList';
 import { JetStreamError } from './errors';
 import { describeIssue, unreadableAnswer } from './issues';
 import { l10n } from './l10n';
@@ -11,7 +11,7 @@ import { CliTransport, type CliServerEndpoint } from './cliTransport';
 import { redactor, type Redact, type Secrets } from './redact';
 import { HttpTransport, type HttpServerEndpoint } from './httpTransport';
 import { PythonTransport, type PythonServerEndpoint } from './pythonTransport';
-import { Connection, Destination, ServerInfo, UserData, type Id, type ListedDestination, type TextUserData } from './schemas';
+import { Connection, Destination, ServerInfo, UserData, type Id, type TextUserData } from './schemas';
 import { CreateDestinationParams, UserDataInput } from './inputSchemas';
 import type { CallOptions, Params, Transport } from './transport';
 
@@ -80,11 +80,12 @@ export class JetStreamClient {
 
   /**
    * The destinations as listed for the tree: the fields it shows checked on every call, userData when it
-   * changed since `previous`; the full structure is checked by `fullDestination` when it is needed.
+   * changed since `previous`, whose records are updated in place. The whole records `whole` names are
+   * kept; their full structure is checked by `fullDestination` when it is needed.
    */
-  async listDestinations(previous?: ReadonlyMap<string, ListedDestination>, options?: CallOptions): Promise<DestinationList> {
+  async listDestinations(previous?: PreviousList, options?: CallOptions, whole?: (key: string) => boolean): Promise<DestinationList> {
     const raw = await this.send('send.getDestinations', {}, options);
-    return checkDestinationList(raw, previous, { server: this.serverName, command: 'send.getDestinations' });
+    return checkDestinationList(raw, previous, { server: this.serverName, command: 'send.getDestinations' }, whole);
   }
 
   getConnection(connectionId: Id, options?: CallOptions): Promise<Connection> {

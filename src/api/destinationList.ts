@@ -5,6 +5,7 @@
  * that does not fit is kept as an anomaly (its readable fields and what was unexpected), a repeated id is shown once.
  */
 import * as z from 'zod';
+import { JetStreamError } from './errors';
 import { describeIssue, unreadableAnswer } from './issues';
 import { l10n } from './l10n';
 import {
@@ -20,10 +21,26 @@ import {
   type ListedDestination,
 } from './schemas';
 
+/**
+ * The records of a snapshot in the server's order, with their keys: the next snapshot, most often in
+ * the same order, walks them by position instead of looking each one up.
+ */
+export interface DestinationOrder {
+  readonly keys: readonly string[];
+  readonly records: readonly ListedDestination[];
+}
+
+/** What a check compares with: the previous snapshot, as the store keeps it. */
+export interface PreviousList {
+  destinations: ReadonlyMap<string, ListedDestination>;
+  order: DestinationOrder;
+}
+
 /** A checked list and how it differs from the previous one. */
 export interface DestinationList {
   /** Each destination once by its key, in the server's order; anomalies carry `problem`. */
   destinations: Map<string, ListedDestination>;
+  order: DestinationOrder;
   /** Keys of destinations whose row fields or userData changed (snapshotTime, new every second, aside). */
   changed: string[];
   /** For changed destinations compared with their previous record, the fields that moved. */
@@ -47,18 +64,28 @@ export function destinationKey(d: Pick<ListedDestination, 'destinationId'>): str
 }
 
 /**
- * Checks and compares in one pass: a destination that fitted in the previous snapshot has its new
- * snapshotTime and the fields that moved checked; any other is checked against the row schema, and its
- * userData.
+ * Checks and compares in one pass. The records of the previous snapshot are updated in place and
+ * returned, and nothing of the server's answer is kept but what moved: a snapshot that kept the
+ * parsed answer would make the garbage collector copy all of it, every second, which cost as much
+ * as the parse. A destination that fitted before has its new snapshotTime and the fields that moved
+ * checked; any other is checked against the row schema, and its userData. The whole record, as the
+ * server sent it, is kept as `raw` for a record that does not fit and for those `whole` asks for.
  */
 export function checkDestinationList(
   raw: unknown,
-  previous: ReadonlyMap<string, ListedDestination> | undefined,
+  previous: PreviousList | undefined,
   ctx: { server: string; command: string },
+  whole?: (key: string) => boolean,
 ): DestinationList {
   if (!Array.isArray(raw)) throw unreadableAnswer(ctx.server, ctx.command, l10n.t('it is not a list'));
   const items = raw as Record<string, unknown>[];
-  const destinations = new Map<string, ListedDestination>();
+  const before = previous?.order;
+  // While the answer lists the previous snapshot's destinations in its order, its map and order are
+  // reused; from the first difference on, new ones are built.
+  let aligned = previous !== undefined;
+  let destinations = previous?.destinations as Map<string, ListedDestination> | undefined;
+  let keys = before?.keys as string[] | undefined;
+  let records = before?.records as ListedDestination[] | undefined;
   const changed: string[] = [];
   const moved = new Map<string, readonly string[]>();
   let listChanged = false;
@@ -70,42 +97,113 @@ export function checkDestinationList(
     const item = items[i]!;
     const record = typeof item === 'object' && item !== null && !Array.isArray(item);
     const key = record && isId(item.destinationId) ? idKey(item.destinationId) : `#${i + 1}`;
-    if (destinations.has(key)) {
-      duplicates++;
-      continue;
+    let old: ListedDestination | undefined;
+    if (aligned && i < keys!.length && keys![i] === key) {
+      old = records![i];
+    } else {
+      if (aligned || !destinations || destinations === previous?.destinations) {
+        // The first difference: the records so far start a map and an order of their own.
+        const n = aligned ? i : 0;
+        keys = (keys ?? []).slice(0, n);
+        records = (records ?? []).slice(0, n);
+        destinations = new Map(keys.map((k, j) => [k, records![j]!]));
+        aligned = false;
+      }
+      if (destinations.has(key)) {
+        duplicates++;
+        continue;
+      }
+      old = previous?.destinations.get(key);
     }
-    const old = previous?.get(key);
     if (old) matched++;
     else listChanged = true;
-    // A record that fitted before was checked but for the fields that moved: only those are checked
-    // again, which keeps a snapshot where half the rates move cheap.
-    const fields = old && !old.problem && record ? movedFields(old, item) : undefined;
-    let d: ListedDestination;
-    if (fields && isTimestamp(item.snapshotTime) && fields.every((f) => fieldFits(f, item[f]))) {
-      d = item as unknown as ListedDestination;
-      if (fields.length) {
-        changed.push(key);
-        moved.set(key, fields);
-      }
-    } else {
-      const row = record ? DestinationRow.safeParse(item) : undefined;
-      const userData = row?.success && item.userData !== undefined ? UserData.safeParse(item.userData) : undefined;
-      d =
-        !record || !row
-          ? anomaly(item, key, i, l10n.t('it is not an object'))
-          : !row.success
-            ? anomaly(item, key, i, describeIssue(row.error, item))
-            : userData && !userData.success
-              ? anomaly(item, key, i, describeIssue(userData.error, item, { field: 'userData' }))
-              : (item as unknown as ListedDestination);
-      if (old && (!d.problem || d.problem !== old.problem)) changed.push(key);
-    }
+    const d = update(old, item, record, key, i, whole?.(key) ?? false, changed, moved);
     if (d.problem) anomalies++;
     else clock.count(d.snapshotTime);
-    destinations.set(key, d);
+    if (aligned) {
+      if (d !== old) {
+        records![i] = d;
+        destinations!.set(key, d);
+      }
+    } else {
+      keys!.push(key);
+      records!.push(d);
+      destinations!.set(key, d);
+    }
   }
-  if (matched !== (previous?.size ?? 0)) listChanged = true;
-  return { destinations, changed, moved, listChanged, duplicates, anomalies, serverTime: clock.time() };
+  if (aligned && items.length < keys!.length) {
+    // The previous snapshot's destinations in order, but fewer: those after the last are gone.
+    keys = keys!.slice(0, items.length);
+    records = records!.slice(0, items.length);
+    destinations = new Map(keys.map((k, j) => [k, records![j]!]));
+  }
+  if (matched !== (previous?.destinations.size ?? 0)) listChanged = true;
+  return {
+    destinations: destinations ?? new Map(),
+    order: { keys: keys ?? [], records: records ?? [] },
+    changed,
+    moved,
+    listChanged,
+    duplicates,
+    anomalies,
+    serverTime: clock.time(),
+  };
+}
+
+/**
+ * One destination of the answer as the store keeps it: its previous record updated in place where
+ * only fields that still fit moved, else a record checked whole (or an anomaly).
+ */
+function update(
+  old: ListedDestination | undefined,
+  item: Record<string, unknown>,
+  record: boolean,
+  key: string,
+  index: number,
+  keepWhole: boolean,
+  changed: string[],
+  moved: Map<string, readonly string[]>,
+): ListedDestination {
+  // A record that fitted before was checked but for the fields that moved: only those are checked
+  // again, which keeps a snapshot where half the rates move cheap.
+  const fields = old && !old.problem && record ? movedFields(old, item) : undefined;
+  if (old && fields && isTimestamp(item.snapshotTime) && allFit(fields, item)) {
+    const o = old as unknown as Record<string, unknown>;
+    for (const f of fields) o[f] = item[f];
+    old.snapshotTime = item.snapshotTime;
+    old.raw = keepWhole ? item : undefined;
+    if (fields.length) {
+      changed.push(key);
+      moved.set(key, fields);
+    }
+    return old;
+  }
+  const row = record ? DestinationRow.safeParse(item) : undefined;
+  const userData = row?.success && item.userData !== undefined ? UserData.safeParse(item.userData) : undefined;
+  const d =
+    !record || !row
+      ? anomaly(item, key, index, l10n.t('it is not an object'))
+      : !row.success
+        ? anomaly(item, key, index, describeIssue(row.error, item))
+        : userData && !userData.success
+          ? anomaly(item, key, index, describeIssue(userData.error, item, { field: 'userData' }))
+          : listed(item, keepWhole);
+  if (old && (!d.problem || d.problem !== old.problem)) changed.push(key);
+  return d;
+}
+
+/**
+ * The store's record of a destination that fits: its row fields and userData, in one shape for all,
+ * and the whole record when it is asked for.
+ */
+export function listed(item: Record<string, unknown> | Destination, keepWhole: boolean): ListedDestination {
+  const r = item as Record<string, unknown>;
+  const d: Record<string, unknown> = {};
+  for (const f of ROW_FIELD_NAMES) d[f] = r[f];
+  d.userData = r.userData;
+  d.problem = undefined;
+  d.raw = keepWhole ? item : undefined;
+  return d as unknown as ListedDestination;
 }
 
 /** Counts snapshot times to find the one most destinations share; ties go to the newer. */
@@ -167,19 +265,49 @@ function anomaly(item: unknown, key: string, index: number, problem: string): Li
 }
 
 const rowShape = DestinationRow.shape as Record<string, z.ZodType>;
+const ROW_FIELD_NAMES = Object.keys(rowShape);
 /** What a listed destination is compared by: the row fields but snapshotTime, and userData. */
-const COMPARED = [...Object.keys(rowShape).filter((f) => f !== 'snapshotTime'), 'userData'];
+export const COMPARED_FIELDS = [...Object.keys(rowShape).filter((f) => f !== 'snapshotTime'), 'userData'];
 
-/** The compared fields whose values differ; nested values (userData) by their contents. */
-function movedFields(before: ListedDestination, after: Record<string, unknown>): string[] {
-  const x = before as Record<string, unknown>;
-  const moved: string[] = [];
-  for (const f of COMPARED) {
-    const u = x[f];
-    const v = after[f];
-    if (u !== v && !(typeof v === 'object' && sameValue(u, v, 0))) moved.push(f);
-  }
-  return moved;
+/** Whether a field's value moved; a nested value (userData, an odd server's object) by its contents. */
+const differs = (u: unknown, v: unknown) => u !== v && !(typeof v === 'object' && sameValue(u, v, 0));
+
+const NONE: readonly string[] = Object.freeze([]);
+const scratch: string[] = [];
+
+/**
+ * The compared fields whose values differ, in COMPARED_FIELDS order. Written out, because named reads
+ * are many times faster than keyed ones and this runs for every destination every second; a test
+ * holds it to COMPARED_FIELDS. Nothing is allocated for a destination where nothing moved: the
+ * check runs while the whole parsed answer is alive, and each allocation brings the collection that
+ * copies it nearer.
+ */
+export function movedFields(a: ListedDestination, b: Record<string, unknown>): readonly string[] {
+  const m = scratch;
+  m.length = 0;
+  if (differs(a.destinationId, b.destinationId)) m.push('destinationId');
+  if (differs(a.destinationAddress, b.destinationAddress)) m.push('destinationAddress');
+  if (differs(a.destinationPort, b.destinationPort)) m.push('destinationPort');
+  if (differs(a.encryptedConnectionState, b.encryptedConnectionState)) m.push('encryptedConnectionState');
+  if (differs(a.encryptionEnabled, b.encryptionEnabled)) m.push('encryptionEnabled');
+  if (differs(a.lastError, b.lastError)) m.push('lastError');
+  if (differs(a.lastErrorMessage, b.lastErrorMessage)) m.push('lastErrorMessage');
+  if (differs(a.lastSendTime, b.lastSendTime)) m.push('lastSendTime');
+  if (differs(a.numTransfersQueued, b.numTransfersQueued)) m.push('numTransfersQueued');
+  if (differs(a.owner, b.owner)) m.push('owner');
+  if (differs(a.relayIP, b.relayIP)) m.push('relayIP');
+  if (differs(a.relayPort, b.relayPort)) m.push('relayPort');
+  if (differs(a.roundTripTimeMs, b.roundTripTimeMs)) m.push('roundTripTimeMs');
+  if (differs(a.sendRateAverage, b.sendRateAverage)) m.push('sendRateAverage');
+  if (differs(a.sendRateMax, b.sendRateMax)) m.push('sendRateMax');
+  if (differs(a.userData, b.userData)) m.push('userData');
+  return m.length ? m.slice() : NONE;
+}
+
+/** Whether every field that moved still fits. */
+function allFit(fields: readonly string[], item: Record<string, unknown>): boolean {
+  for (const f of fields) if (!fieldFits(f, item[f])) return false;
+  return true;
 }
 
 /** Whether a field that moved still fits: row fields and userData are checked, the rest when the panel needs it. */
@@ -205,13 +333,23 @@ function sameValue(a: unknown, b: unknown, depth: number): boolean {
 
 const checkedFull = new WeakMap<object, Destination>();
 
-/** The whole Destination structure of a listed destination, checked once per object it is asked for. */
+/**
+ * The whole Destination structure of a listed destination, checked once per record the server sent.
+ * Only a record kept whole has it (see checkDestinationList): one that was not asked for whole fails.
+ */
 export function fullDestination(d: ListedDestination, server: string): Destination {
-  const known = checkedFull.get(d);
+  const whole = d.raw;
+  if (typeof whole !== 'object' || whole === null) {
+    throw new JetStreamError(
+      'Internal',
+      l10n.t("The whole record of destination {0} of server '{1}' was not read.", idKey(d.destinationId), server),
+      { server },
+    );
+  }
+  const known = checkedFull.get(whole);
   if (known) return known;
-  const r = Destination.safeParse(d.raw ?? d);
-  if (!r.success)
-    throw unreadableAnswer(server, 'send.getDestinations', describeIssue(r.error, d.raw ?? d, { label: l10n.t('destination') }));
-  checkedFull.set(d, r.data);
+  const r = Destination.safeParse(whole);
+  if (!r.success) throw unreadableAnswer(server, 'send.getDestinations', describeIssue(r.error, whole, { label: l10n.t('destination') }));
+  checkedFull.set(whole, r.data);
   return r.data;
 }

@@ -128,9 +128,8 @@ export const TRANSFER_DEFAULTS_FIELDS = Object.keys(TransferDefaults.shape) as (
 
 /**
  * The fields the tree, its tooltips, the filter and the sort read: checked on every snapshot. A plain
- * object schema (not loose) is many times faster, and is used as a check only: the server's object,
- * with every field it sent, is what the store keeps. The full Destination schema checks the rest when
- * the whole structure is used (details panel, copy as JSON, undo of a delete).
+ * object schema (not loose) is many times faster, and is used as a check only. The full Destination
+ * schema checks the rest when the whole structure is used (details panel, copy as JSON, undo of a delete).
  */
 const ROW_FIELDS = [
   'destinationId',
@@ -154,13 +153,17 @@ type RowShape = Pick<typeof Destination.shape, (typeof ROW_FIELDS)[number]>;
 export const DestinationRow = z.object(Object.fromEntries(ROW_FIELDS.map((f) => [f, Destination.shape[f]])) as RowShape);
 
 /**
- * A destination as listed: the row fields and userData checked, everything else as the server sent it.
- * `problem` marks a record that did not fit (its row fields are then the readable ones, or stand-ins).
+ * A destination as the store keeps it: the row fields and userData, checked, updated in place by each
+ * snapshot. `problem` marks a record that did not fit (its row fields are then the readable ones, or
+ * stand-ins).
  */
 export type ListedDestination = z.infer<typeof DestinationRow> & {
   userData?: UserData | undefined;
   problem?: string | undefined;
-  /** The record as the server sent it, for a record that did not fit. */
+  /**
+   * The record as the server sent it in the last snapshot: kept for a record that did not fit, and for
+   * one asked for whole (a details panel, Copy as JSON, the undo of a delete, a plan).
+   */
   raw?: unknown;
 };
 

@@ -36,8 +36,20 @@ export function registerDestinationCommands(d: CreateDeps & DeleteDeps): vscode.
     ),
     vscode.commands.registerCommand('jetstream.copyDestinationJson', async (arg?: unknown) => {
       const target = await destinationOf(d, arg);
-      const json = target && (await d.mirror.request({ op: 'json', ...target }));
-      if (json) await toClipboard(json);
+      if (!target) return;
+      const label = d.mirror.row(target.server, target.key)?.label ?? target.key;
+      try {
+        // The whole record is read from the server: the extension keeps only what the tree shows.
+        const json = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading destination {0}…', label) },
+          () => d.mirror.request({ op: 'json', ...target }),
+        );
+        await toClipboard(json);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        d.log.error(`could not copy destination ${target.key} of '${target.server}' as JSON: ${message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Could not copy destination {0} as JSON: {1}', label, message));
+      }
     }),
   ];
 }

@@ -4,7 +4,7 @@
  * paint the old value back. A poll asked for after it settles the edit: from then on the server speaks.
  */
 import type { DestinationList } from '../api/destinationList';
-import type { ListedDestination, UserData } from '../api/schemas';
+import type { UserData } from '../api/schemas';
 
 export class ConfirmedEdits {
   private readonly edits = new Map<string, Map<string, { seq: number; userData: UserData }>>();
@@ -27,20 +27,21 @@ export class ConfirmedEdits {
    */
   keep(
     server: string,
-    destinations: Map<string, ListedDestination>,
     mark: number,
-    answer: Pick<DestinationList, 'changed' | 'moved'>,
+    answer: Pick<DestinationList, 'destinations' | 'changed' | 'moved'>,
+    /** Puts the confirmed userData into a destination's record. */
+    replace: (key: string, userData: UserData) => void,
   ): void {
     const edits = this.edits.get(server);
     if (!edits) return;
     for (const [key, edit] of edits) {
-      const d = destinations.get(key);
+      const d = answer.destinations.get(key);
       if (edit.seq <= mark || !d) {
         edits.delete(key);
         continue;
       }
       if (d.userData !== edit.userData) {
-        destinations.set(key, { ...d, userData: edit.userData });
+        replace(key, edit.userData);
         answer.moved.delete(key);
         if (!answer.changed.includes(key)) answer.changed.push(key);
       }

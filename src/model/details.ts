@@ -39,16 +39,21 @@ export type Details = DestinationDetails | { unavailable: string };
 const checked = new WeakMap<object, FieldProblem[]>();
 const MAX_PROBLEMS = 20;
 
-/** Every field of a listed destination that does not fit the full structure; checked once per record. */
+/**
+ * Every field of a destination read whole (ListedDestination.raw) that does not fit the full
+ * structure; checked once per record the server sent.
+ */
 export function fieldProblems(d: ListedDestination): FieldProblem[] {
-  const known = checked.get(d);
+  // A record that is not even an object is known by the store's record of it, new with each snapshot too.
+  const key = typeof d.raw === 'object' && d.raw !== null ? d.raw : d;
+  const known = checked.get(key);
   if (known) return known;
-  const r = Destination.safeParse(d.raw ?? d);
+  const r = Destination.safeParse(d.raw);
   const problems: FieldProblem[] = r.success
     ? []
     : r.error.issues.slice(0, MAX_PROBLEMS).map((i) => ({ field: i.path.map(String).join('.'), message: issueText(i).message }));
   if (d.problem && !problems.length) problems.push({ field: '', message: d.problem });
-  checked.set(d, problems);
+  checked.set(key, problems);
   return problems;
 }
 
@@ -80,12 +85,15 @@ export class DetailsSource {
             : undefined;
       return why ? { unavailable: why } : undefined;
     }
+    // The panel's destination is kept whole from the snapshot after it opened (Engine.watch): until then
+    // only a failure is worth showing.
+    if (d.raw === undefined) return state?.phase === 'error' ? { unavailable: state.error?.message ?? this.words.gone } : undefined;
     const gone = state?.phase === 'ok' && !listed;
     const liveness: Liveness = !state || state.phase === 'error' ? 'unreachable' : gone ? 'deleted' : 'live';
     const redact = state?.redact ?? ((t: string) => t);
     return {
       server: this.server,
-      destination: bounded(d.raw ?? d, DEFAULT_LIMITS, redact) as Record<string, unknown>,
+      destination: bounded(d.raw, DEFAULT_LIMITS, redact) as Record<string, unknown>,
       problems: fieldProblems(d).map((p) => ({ field: p.field, message: redact(p.message) })),
       status: destinationStatus(d, state?.serverTime ?? null),
       liveness,

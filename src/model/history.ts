@@ -21,9 +21,21 @@ const CLOCK_STEP_BACK_MS = 2000;
 
 const FIELDS = 3;
 
+/** A snapshot's destinations by position: their keys and what they give the plots. */
+export interface Samples {
+  readonly keys: readonly string[];
+  readonly records: readonly Sample[];
+}
+
 export class ServerHistory {
   private readonly times: Float64Array;
   private readonly series = new Map<string, Float32Array>();
+  /**
+   * The series of the last snapshot's destinations by position: the next snapshot in the same order
+   * (the same keys array, see checkDestinationList) writes them without a lookup each.
+   */
+  private byPosition: (Float32Array | undefined)[] = [];
+  private positionsOf: readonly string[] | undefined;
   private count = 0;
 
   constructor(readonly capacity: number) {
@@ -31,35 +43,46 @@ export class ServerHistory {
   }
 
   /** Records one snapshot; when the list changed, destinations that are gone lose their history. */
-  record(timeMs: number, samples: ReadonlyMap<string, Sample>, listChanged = true): void {
+  record(timeMs: number, samples: Samples, listChanged = true): void {
     if (this.count > 0) {
       const last = this.times[(this.count - 1) % this.capacity]!;
       if (timeMs < last - CLOCK_STEP_BACK_MS) this.reset();
       // Polling faster than the server snapshots brings the same snapshot again: one point per snapshot.
       else if (timeMs <= last) return;
     }
+    const { keys, records } = samples;
+    const reordered = keys !== this.positionsOf;
+    if (reordered) {
+      this.byPosition = keys.map((k) => this.series.get(k));
+      this.positionsOf = keys;
+    }
     const slot = this.count % this.capacity;
     this.times[slot] = timeMs;
-    for (const [id, s] of samples) {
+    const at = slot * FIELDS;
+    for (let i = 0; i < records.length; i++) {
+      const s = records[i]!;
       if (s.problem) continue;
-      let values = this.series.get(id);
+      let values = this.byPosition[i];
       if (!values) {
         values = new Float32Array(this.capacity * FIELDS).fill(NaN);
-        this.series.set(id, values);
+        this.series.set(keys[i]!, values);
+        this.byPosition[i] = values;
       }
-      const at = slot * FIELDS;
       values[at] = s.sendRateAverage;
       values[at + 1] = s.sendRateMax;
       values[at + 2] = s.roundTripTimeMs ?? NaN;
     }
-    if (listChanged && this.series.size > samples.size) {
-      for (const id of this.series.keys()) if (!samples.has(id)) this.series.delete(id);
+    if (reordered && listChanged && this.series.size > keys.length) {
+      const listed = new Set(keys);
+      for (const id of this.series.keys()) if (!listed.has(id)) this.series.delete(id);
     }
     this.count++;
   }
 
   private reset(): void {
     this.series.clear();
+    this.byPosition = [];
+    this.positionsOf = undefined;
     this.count = 0;
   }
 

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { JetStreamError } from '../api/errors';
 import { l10n } from '../api/l10n';
+import type { DestinationOrder } from '../api/destinationList';
 import type { Redact } from '../api/redact';
 import type { ListedDestination, ServerInfo } from '../api/schemas';
 import type { ServerProfile } from './profiles';
@@ -18,6 +19,8 @@ export interface ServerState {
   info?: ServerInfo | undefined;
   /** The last good snapshot, by destination key (its id as text), in the server's order. */
   destinations: Map<string, ListedDestination>;
+  /** The same records in order, for the next snapshot to compare by position. */
+  order: DestinationOrder;
   /** Set while the last refresh failed; cleared by the next success. */
   error?: JetStreamError | undefined;
   /**
@@ -69,6 +72,7 @@ export function emptyState(profile: ServerProfile): ServerState {
     profile,
     phase: 'loading',
     destinations: new Map(),
+    order: { keys: [], records: [] },
     serverTime: null,
     credentialsRefused: false,
     signIns: 0,

@@ -7,7 +7,7 @@
  */
 import type { JetStreamClient } from '../api/client';
 import type { JetStreamError } from '../api/errors';
-import { destinationKey, fullDestination, type DestinationList } from '../api/destinationList';
+import { destinationKey, listed, type DestinationList } from '../api/destinationList';
 import type { Destination, ListedDestination, UserData } from '../api/schemas';
 import { clientCredential } from './clients';
 import { ConfirmedEdits } from './confirmedEdits';
@@ -62,6 +62,8 @@ export class DestinationStore implements Disposable {
   private readonly followUps = new Map<string, Promise<void>>();
   private invalidProfiles: InvalidProfile[] = [];
   private readonly edits = new ConfirmedEdits();
+  /** Per server, the destinations whose whole records are asked for, counted per asker; `all` for every one. */
+  private readonly wanted = new Map<string, { all: number; keys: Map<string, number> }>();
   private readonly changeEmitter = new Emitter<StoreChange>();
   private readonly profilesEmitter = new Emitter<void>();
   /** One event per refresh of one server. */
@@ -115,10 +117,39 @@ export class DestinationStore implements Disposable {
     return this.states.get(server)?.destinations.get(id);
   }
 
-  /** The whole Destination structure, checked against the full schema; throws a JetStreamError when it does not fit. */
-  fullDestination(server: string, id: string): Destination | undefined {
-    const d = this.destination(server, id);
-    return d && fullDestination(d, server);
+  /**
+   * Keeps the whole records of these destinations (or all of a server's) from the next snapshot on,
+   * until disposed: a details panel, Copy as JSON, the undo of a delete and a plan need them, and
+   * nothing else does (see checkDestinationList).
+   */
+  wantWhole(server: string, keys: readonly string[] | 'all'): Disposable {
+    let w = this.wanted.get(server);
+    if (!w) this.wanted.set(server, (w = { all: 0, keys: new Map() }));
+    const wanted = w;
+    if (keys === 'all') wanted.all++;
+    else for (const k of keys) wanted.keys.set(k, (wanted.keys.get(k) ?? 0) + 1);
+    let done = false;
+    return {
+      dispose: () => {
+        if (done) return;
+        done = true;
+        if (keys === 'all') wanted.all--;
+        else
+          for (const k of keys) {
+            const n = (wanted.keys.get(k) ?? 0) - 1;
+            if (n > 0) wanted.keys.set(k, n);
+            else wanted.keys.delete(k);
+          }
+        if (!wanted.all && !wanted.keys.size && this.wanted.get(server) === wanted) this.wanted.delete(server);
+      },
+    };
+  }
+
+  /** Which records of a server's next snapshot are kept whole; undefined when none is. */
+  private wholeOf(server: string): ((key: string) => boolean) | undefined {
+    const w = this.wanted.get(server);
+    if (!w) return undefined;
+    return w.all ? () => true : (key) => w.keys.has(key);
   }
 
   history(server: string, id: string): HistorySeries {
@@ -269,12 +300,12 @@ export class DestinationStore implements Disposable {
       signIn = this.opened.get(client)?.signIn ?? signIn;
       state.redact = client.redact;
       const info = state.info ?? (await client.getServerInfo(call));
-      const answer = await client.listDestinations(state.destinations, call);
+      const answer = await client.listDestinations(state, call, this.wholeOf(name));
       if (this.states.get(name) !== state) return undefined; // the profile changed meanwhile: this answer is for the old one
       const serverChanged = state.phase !== 'ok' || state.error !== undefined || state.info !== info;
       state.info = info;
       this.apply(state, answer);
-      this.edits.keep(name, state.destinations, mark, answer);
+      this.edits.keep(name, mark, answer, (key, userData) => setRecord(state, key, withUserData(answer.destinations.get(key)!, userData)));
       state.phase = 'ok';
       state.error = undefined;
       state.consecutiveFailures = 0;
@@ -315,8 +346,9 @@ export class DestinationStore implements Disposable {
   }
 
   /** Replaces the snapshot and records plot history. */
-  private apply(state: ServerState, { destinations, listChanged, serverTime, duplicates, anomalies }: DestinationList): void {
+  private apply(state: ServerState, { destinations, order, listChanged, serverTime, duplicates, anomalies }: DestinationList): void {
     state.destinations = destinations;
+    state.order = order;
     state.serverTime = serverTime;
     state.duplicates = duplicates;
     state.anomalies = anomalies;
@@ -325,16 +357,16 @@ export class DestinationStore implements Disposable {
       history = new ServerHistory(this.options.historySeconds ?? 300);
       this.histories.set(state.profile.name, history);
     }
-    history.record(serverTime !== null ? serverTime / 1000 : Date.now(), destinations, listChanged);
+    history.record(serverTime !== null ? serverTime / 1000 : Date.now(), order, listChanged);
   }
 
   /** Takes a destination the server just confirmed (after a create or a userData edit) without waiting for a poll. */
-  accept(server: string, destination: ListedDestination): void {
+  accept(server: string, destination: Destination): void {
     const state = this.states.get(server);
     if (!state) return;
     const key = destinationKey(destination);
     const isNew = !state.destinations.has(key);
-    state.destinations.set(key, destination);
+    setRecord(state, key, listed(destination, true));
     this.changeEmitter.fire({ server, serverChanged: false, listChanged: isNew, changed: isNew ? [] : [key] });
   }
 
@@ -346,7 +378,7 @@ export class DestinationStore implements Disposable {
     const state = this.states.get(server);
     const d = state?.destinations.get(key);
     if (!state || !d) return;
-    state.destinations.set(key, { ...d, userData });
+    setRecord(state, key, withUserData(d, userData));
     this.edits.confirm(server, key, userData);
     this.changeEmitter.fire({ server, serverChanged: false, listChanged: false, changed: [key] });
   }
@@ -359,7 +391,9 @@ export class DestinationStore implements Disposable {
   /** Forgets a destination the server confirmed deleted. */
   forget(server: string, id: string): void {
     const state = this.states.get(server);
-    if (state?.destinations.delete(id)) this.changeEmitter.fire({ server, serverChanged: false, listChanged: true, changed: [] });
+    if (!state?.destinations.has(id)) return;
+    setRecord(state, id, undefined);
+    this.changeEmitter.fire({ server, serverChanged: false, listChanged: true, changed: [] });
   }
 
   dispose(): void {
@@ -367,6 +401,37 @@ export class DestinationStore implements Disposable {
     this.changeEmitter.dispose();
     this.profilesEmitter.dispose();
   }
+}
+
+/**
+ * Replaces, adds or removes one record between snapshots, in the map and in the order alike. The order
+ * is a new one, so what kept places by the old (the history, the painter) finds them again.
+ */
+function setRecord(state: ServerState, key: string, d: ListedDestination | undefined): void {
+  const keys = [...state.order.keys];
+  const records = [...state.order.records];
+  const at = keys.indexOf(key);
+  if (d) {
+    state.destinations.set(key, d);
+    if (at >= 0) records[at] = d;
+    else {
+      keys.push(key);
+      records.push(d);
+    }
+  } else {
+    state.destinations.delete(key);
+    if (at >= 0) {
+      keys.splice(at, 1);
+      records.splice(at, 1);
+    }
+  }
+  state.order = { keys, records };
+}
+
+/** A record with the userData the server confirmed, in its whole record too. */
+function withUserData(d: ListedDestination, userData: UserData): ListedDestination {
+  const raw = typeof d.raw === 'object' && d.raw !== null ? { ...d.raw, userData } : d.raw;
+  return { ...d, userData, raw };
 }
 
 /** Remembers a credential the server refused (by its digest), so no client sends it again by itself. */

@@ -107,4 +107,33 @@ describe('the engine', () => {
     assert.equal(rows.get(`d-${n - 1}`)!.status, 'stale');
     assert.equal(rows.get('d-0')!.status, 'connected');
   });
+
+  it('paints every waiting number and status right when the server lists its destinations in another order', async (t) => {
+    const n = NUMERIC_BUDGET * 3;
+    const at = (time: number, rate: (i: number) => number, order: (i: number) => number = (i) => i) =>
+      Array.from({ length: n }, (_, i) => record(order(i), { snapshotTime: time, sendRateAverage: rate(order(i)) }));
+    let list = at(T, () => 1);
+    const canned = await startCannedServer((command) => (command === 'send.getDestinations' ? { result: list } : undefined));
+    const { engine, rows, refresh, truth } = engineWithRows(canned.url);
+    t.after(async () => {
+      engine.dispose();
+      await canned.close();
+    });
+    await refresh();
+    // Every rate moves: most rows wait for their numbers. Then the same list comes reversed, one
+    // destination in error, and another order again, with rows still waiting.
+    list = at(T + 1e6, (i) => 10 + i);
+    await refresh();
+    list = at(
+      T + 2e6,
+      (i) => 10 + i,
+      (i) => n - 1 - i,
+    ).map((r) => (r.destinationId === 'd-5' ? { ...r, lastError: 9 } : r));
+    await refresh();
+    assert.equal(rows.get('d-5')!.status, 'error', 'a status change in the reordered snapshot is painted in it');
+    list = [...list.slice(n / 2), ...list.slice(0, n / 2)].map((r) => ({ ...r, snapshotTime: T + 3e6 }));
+    let refreshes = 0;
+    while ((await refresh()).length) assert.ok(++refreshes <= n / NUMERIC_BUDGET + 1, 'the waiting rows drain');
+    for (const [k, r] of truth()) assert.ok(sameRow(r, rows.get(k)!), `${k} ends up as the record says`);
+  });
 });

@@ -10,12 +10,15 @@ import { bounded, boundedJson, valueText } from '../../src/model/bounded';
 import { fieldProblems } from '../../src/model/details';
 import { ServerHistory } from '../../src/model/history';
 import { destinationStatus } from '../../src/model/status';
-import { record, T } from '../fixtures/records';
+import { inOrder, record, T } from '../fixtures/records';
 
 const ctx = { server: 'lab', command: 'send.getDestinations' };
-/** The check, with its destinations as a list in the server's order for the assertions. */
+/**
+ * The check, with its destinations as a list in the server's order for the assertions; each record
+ * kept whole, as for a details panel or Copy as JSON.
+ */
 const check = (raw: unknown, previous?: ReadonlyMap<string, ListedDestination>) => {
-  const r = checkDestinationList(raw, previous, ctx);
+  const r = checkDestinationList(raw, previous && { destinations: previous, order: inOrder(previous) }, ctx, () => true);
   return { ...r, list: [...r.destinations.values()] };
 };
 const asMap = (list: ListedDestination[]) => new Map(list.map((d) => [destinationKey(d), d]));
@@ -144,12 +147,12 @@ describe('plot history and the server clock', () => {
   it('starts again when the server clock steps back, instead of freezing', () => {
     const h = new ServerHistory(60);
     const d = (rate: number) => record(1, { sendRateAverage: rate }) as unknown as ListedDestination;
-    h.record(10_000, asMap([d(1)]));
-    h.record(11_000, asMap([d(2)]));
-    h.record(11_000, asMap([d(9)]));
+    h.record(10_000, inOrder(asMap([d(1)])));
+    h.record(11_000, inOrder(asMap([d(2)])));
+    h.record(11_000, inOrder(asMap([d(9)])));
     assert.deepEqual(h.get('d-1').sendRateAverage, [1, 2], 'the same snapshot twice is one point');
-    h.record(5_000, asMap([d(3)]));
-    h.record(6_000, asMap([d(4)]));
+    h.record(5_000, inOrder(asMap([d(3)])));
+    h.record(6_000, inOrder(asMap([d(4)])));
     assert.deepEqual(h.get('d-1').sendRateAverage, [3, 4]);
   });
 });

@@ -6,6 +6,7 @@ import { HttpTransport } from '../../src/api/httpTransport';
 import { idKey } from '../../src/api/schemas';
 import { formatBytes, formatRate, formatRatePair, formatTimestamp } from '../../src/model/format';
 import { ServerHistory } from '../../src/model/history';
+import { inOrder } from '../fixtures/records';
 import { parseProfiles, profileFromAnswers, type ServerProfile } from '../../src/model/profiles';
 import { DetailsSource } from '../../src/model/details';
 import { RefreshScheduler } from '../../src/model/scheduler';
@@ -146,6 +147,8 @@ describe('details panel source', () => {
     ).createDestination({
       destinationAddress: 'seen-then-gone.example.com',
     });
+    // Kept whole, as for an open panel (Engine.watch).
+    store.wantWhole('lab', [idKey(d.destinationId)]);
     await store.refresh('lab');
     const source = new DetailsSource(store, 'lab', idKey(d.destinationId), { notConfigured: '', gone: '' });
     assert.equal((source.details() as { liveness: string }).liveness, 'live');
@@ -256,16 +259,16 @@ describe('formatting and profiles', () => {
   it('keeps history compact and in order across the ring', () => {
     const h = new ServerHistory(3);
     for (let i = 0; i < 5; i++)
-      h.record(i * 1000, new Map([['a', { sendRateAverage: i, sendRateMax: 10, roundTripTimeMs: i === 4 ? null : 1 }]]));
+      h.record(i * 1000, inOrder(new Map([['a', { sendRateAverage: i, sendRateMax: 10, roundTripTimeMs: i === 4 ? null : 1 }]])));
     assert.deepEqual(h.get('a'), {
       t: [2000, 3000, 4000],
       sendRateAverage: [2, 3, 4],
       sendRateMax: [10, 10, 10],
       roundTripTimeMs: [1, 1, null],
     });
-    h.record(4000, new Map([['a', { sendRateAverage: 9, sendRateMax: 9, roundTripTimeMs: 9 }]]));
+    h.record(4000, inOrder(new Map([['a', { sendRateAverage: 9, sendRateMax: 9, roundTripTimeMs: 9 }]])));
     assert.deepEqual(h.get('a').sendRateAverage, [2, 3, 4], 'the same snapshot polled again adds no point');
-    h.record(5000, new Map([['b', { sendRateAverage: 1, sendRateMax: 1, roundTripTimeMs: 1 }]]));
+    h.record(5000, inOrder(new Map([['b', { sendRateAverage: 1, sendRateMax: 1, roundTripTimeMs: 1 }]])));
     assert.deepEqual(h.get('a').t, [], 'a destination that is gone loses its history');
     assert.deepEqual(h.get('b').t, [5000]);
   });

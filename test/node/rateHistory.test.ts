@@ -9,6 +9,7 @@ import { Engine } from '../../src/model/engine/engine';
 import { RATE_HISTORY_POINTS } from '../../src/model/engine/protocol';
 import { ServerHistory, type Sample } from '../../src/model/history';
 import { startSimulator, type Simulator } from '../../sim/server';
+import { inOrder } from '../fixtures/records';
 
 const sample = (rate: number): Sample => ({ sendRateAverage: rate, sendRateMax: 1000, roundTripTimeMs: 1, problem: '' });
 
@@ -19,7 +20,7 @@ describe('recent send rates for sparklines', () => {
       const samples = new Map([['a', sample(i)]]);
       // 'b' came 10 s before the end.
       if (i >= 290) samples.set('b', sample(7));
-      h.record(i * 1000, samples);
+      h.record(i * 1000, inOrder(samples));
     }
     const a = h.recentRates('a', 60, 300_000)!;
     assert.equal(a.length, 60);
@@ -37,9 +38,9 @@ describe('recent send rates for sparklines', () => {
   it('leaves out snapshots that had a problem, and reads nothing from an empty history', () => {
     const h = new ServerHistory(10);
     assert.equal(h.recentRates('a', 4, 4000), undefined);
-    h.record(1000, new Map([['a', sample(4)]]));
-    h.record(2000, new Map([['a', { ...sample(100), problem: 'bad record' }]]));
-    h.record(3000, new Map([['a', sample(8)]]));
+    h.record(1000, inOrder(new Map([['a', sample(4)]])));
+    h.record(2000, inOrder(new Map([['a', { ...sample(100), problem: 'bad record' }]])));
+    h.record(3000, inOrder(new Map([['a', sample(8)]])));
     assert.deepEqual(h.recentRates('a', 3, 3000), [4, null, 8]);
   });
 });

@@ -231,6 +231,26 @@ describe('real-server routes', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('copies a destination as JSON read whole from the server, over http and over a console as the vendor documents it', async () => {
+    const port = Number(new URL(sim.url).port);
+    await setServers([
+      { name: 'Http', url: sim.url, user: 'demo' },
+      { name: 'Console', transport: 'cli', host: '127.0.0.1', port, user: 'demo', consolePath: VENDOR_CONSOLE },
+    ]);
+    await api.signIn('Http', { password: 'demo' });
+    await api.signIn('Console', { password: 'demo' });
+    for (const server of ['Http', 'Console']) {
+      const node = destinations(server)[0]!;
+      await vscode.env.clipboard.writeText('');
+      await vscode.commands.executeCommand('jetstream.copyDestinationJson', node);
+      const copied = JSON.parse(await vscode.env.clipboard.readText()) as Record<string, unknown>;
+      assert.equal(String(copied.destinationId), node.destinationId, server);
+      // Fields the tree does not show, which the extension does not keep: read from the server.
+      for (const field of ['socketSendBufferSize', 'transferDefaults', 'lastRecvTime']) assert.ok(field in copied, `${server}: ${field}`);
+      assert.ok(!JSON.stringify(copied).includes('demo:demo'), server);
+    }
+  });
+
   it('copies the console command of a destination row and of a userData row, with no password in it', async () => {
     const port = Number(new URL(sim.url).port);
     await setServers([{ name: 'Console', transport: 'cli', host: '127.0.0.1', port, user: 'demo', consolePath: VENDOR_CONSOLE }]);

@@ -14,6 +14,7 @@ import { DetailsSource } from '../details';
 import type { Secret, ServerProfile } from '../profiles';
 import { exportFile, plan } from '../plan';
 import { recreateParams } from '../recreate';
+import type { Disposable } from '../events';
 import { toRow, destinationError } from '../rows';
 import { RefreshScheduler } from '../scheduler';
 import { noServer, threadCpuMs } from '../serverState';
@@ -42,6 +43,8 @@ export class Engine {
   readonly scheduler: RefreshScheduler;
   private readonly painter: Painter;
   private watched = new Map<string, DetailsSource>();
+  /** The whole records the open panels show, kept from every snapshot. */
+  private watchedWhole: Disposable[] = [];
   /** userData edits in flight per destination, to confirm by a read when two overlap. */
   private readonly editing = new Map<string, { running: number; overlapped: boolean }>();
 
@@ -110,6 +113,9 @@ export class Engine {
   }
 
   private watch(watched: { server: string; key: string }[]): void {
+    const before = this.watchedWhole;
+    this.watchedWhole = watched.map((w) => this.store.wantWhole(w.server, [w.key]));
+    before.forEach((w) => w.dispose());
     const next = new Map<string, DetailsSource>();
     for (const w of watched) {
       const id = JSON.stringify([w.server, w.key]);
@@ -120,13 +126,23 @@ export class Engine {
       );
     }
     this.watched = next;
-    // A panel that just showed gets its destination now, not a second later.
-    for (const w of watched) this.painter.publish(w.server);
+    // A panel that just showed gets its destination now, not a second later: a record not read whole
+    // yet is read at once.
+    for (const server of new Set(watched.map((w) => w.server))) {
+      const unread = watched.some((w) => w.server === server && !this.store.destination(server, w.key)?.raw);
+      if (unread) void this.scheduler.refreshNow(server);
+      this.painter.publish(server);
+    }
   }
 
   /** Every destination of a server as a full structure, from a list read now: a plan must not rest on an old one. */
   private async fresh(server: string): Promise<Destination[]> {
-    await this.scheduler.refreshNow(server, { manual: false });
+    const whole = this.store.wantWhole(server, 'all');
+    try {
+      await this.scheduler.refreshNow(server, { manual: false });
+    } finally {
+      whole.dispose();
+    }
     const state = this.store.server(server);
     if (!state) throw noServer(server);
     if (state.error) throw state.error;
@@ -161,13 +177,15 @@ export class Engine {
       case 'tooltip':
         return this.tooltip(o.server, o.key);
       case 'json': {
-        const d = this.store.destination(o.server, o.key);
-        return d && boundedJson(d.raw ?? d, this.store.server(o.server)?.redact);
+        // The record as the server has it now: the store keeps only what the tree shows.
+        const d = this.listed(o.server, o.key);
+        const record = await this.store.withClient(o.server, (c) => c.callRaw('send.getDestination', { destinationId: d.destinationId }));
+        return boundedJson(record, this.store.server(o.server)?.redact);
       }
       case 'recreate':
         try {
-          const plan = recreateParams(fullDestination(this.listed(o.server, o.key), o.server));
-          return plan;
+          const d = this.listed(o.server, o.key);
+          return recreateParams(await this.store.withClient(o.server, (c) => c.getDestination(d.destinationId)));
         } catch (e) {
           return { unavailable: e instanceof Error ? e.message : String(e) };
         }

@@ -41,8 +41,14 @@ export function wireError(e: unknown): WireError {
 interface Painted {
   /** The row as the main thread has it. */
   rows: Map<string, Row>;
-  /** Keys whose numbers moved since they were sent, in the order they started waiting. */
-  waiting: Set<string>;
+  /**
+   * The same rows by position in the order they were last compared in (`at`): the next snapshot in
+   * that order (the same keys array, see checkDestinationList) finds each without a lookup.
+   */
+  byPosition: (Row | undefined)[];
+  at: readonly string[] | undefined;
+  /** Keys whose numbers moved since they were sent, in the order they started waiting, with their position. */
+  waiting: Map<string, number>;
   summary: string;
   /** The next delta carries the whole list (a new profile, a restarted engine). */
   complete: boolean;
@@ -73,7 +79,8 @@ export class Painter {
 
   private paintedOf(server: string): Painted {
     let p = this.painted.get(server);
-    if (!p) this.painted.set(server, (p = { rows: new Map(), waiting: new Set(), summary: '', complete: true }));
+    if (!p)
+      this.painted.set(server, (p = { rows: new Map(), byPosition: [], at: undefined, waiting: new Map(), summary: '', complete: true }));
     return p;
   }
 
@@ -90,6 +97,7 @@ export class Painter {
     if (complete) {
       p.rows.clear();
       p.waiting.clear();
+      p.at = undefined;
     }
     if (change || complete) this.diff(state, p, change, upserts, removed);
     const details: NonNullable<Delta['details']> = [];
@@ -119,8 +127,21 @@ export class Painter {
   private diff(state: ServerState, p: Painted, change: StoreChange | undefined, upserts: Row[], removed: string[]): void {
     const changed = new Set(change?.changed);
     const { serverTime, redact } = state;
-    for (const [key, d] of state.destinations) {
-      const before = p.rows.get(key);
+    const { keys, records } = state.order;
+    if (p.at !== keys) {
+      p.byPosition = keys.map((k) => p.rows.get(k));
+      p.at = keys;
+      if (p.waiting.size) keys.forEach((k, i) => p.waiting.has(k) && p.waiting.set(k, i));
+    }
+    const paint = (i: number, row: Row) => {
+      upserts.push(row);
+      p.rows.set(keys[i]!, row);
+      p.byPosition[i] = row;
+    };
+    for (let i = 0; i < records.length; i++) {
+      const d = records[i]!;
+      const key = keys[i]!;
+      const before = p.byPosition[i];
       // Unchanged records can only turn stale, and most changed ones only moved numbers: a cheap status
       // check spares building their rows.
       if (before && destinationStatus(d, serverTime) === before.status) {
@@ -129,18 +150,17 @@ export class Painter {
         const effect = fields ? rowEffect(fields) : 'text';
         if (effect === 'none') continue;
         if (effect === 'numbers') {
-          p.waiting.add(key);
+          p.waiting.set(key, i);
           continue;
         }
       }
       const row = toRow(d, serverTime, redact);
       if (before && sameRow(row, before)) continue;
       if (before && onlyNumbersDiffer(row, before)) {
-        p.waiting.add(key);
+        p.waiting.set(key, i);
         continue;
       }
-      upserts.push(row);
-      p.rows.set(key, row);
+      paint(i, row);
       p.waiting.delete(key);
     }
     if (p.rows.size !== state.destinations.size || change?.listChanged) {
@@ -152,14 +172,10 @@ export class Painter {
       }
     }
     let budget = NUMERIC_BUDGET;
-    for (const key of p.waiting) {
+    for (const [key, i] of p.waiting) {
       if (budget-- <= 0) break;
       p.waiting.delete(key);
-      const d = state.destinations.get(key);
-      if (!d) continue;
-      const row = toRow(d, serverTime, redact);
-      upserts.push(row);
-      p.rows.set(key, row);
+      if (keys[i] === key) paint(i, toRow(records[i]!, serverTime, redact));
     }
   }
 

@@ -116,7 +116,7 @@ export type Recreate = RecreatePlan;
 export type Operation =
   | { op: 'details'; server: string; key: string }
   | { op: 'tooltip'; server: string; key: string }
-  /** The record as the server sent it, bounded and redacted, as pretty JSON. */
+  /** The destination's record as the server has it now, as JSON (bounded, secrets redacted). */
   | { op: 'json'; server: string; key: string }
   | { op: 'recreate'; server: string; key: string }
   | { op: 'create'; server: string; params: CreateDestinationParams }
@@ -165,7 +165,7 @@ export const RATE_HISTORY_POINTS = 120;
 export interface OperationResults {
   details: Details | undefined;
   tooltip: TooltipFields | undefined;
-  json: string | undefined;
+  json: string;
   recreate: Recreate | { unavailable: string };
   create: Row;
   delete: null;
