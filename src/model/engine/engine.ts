@@ -178,9 +178,12 @@ export class Engine {
         return this.tooltip(o.server, o.key);
       case 'json': {
         // The record as the server has it now: the store keeps only what the tree shows.
+        // Redacted with the secrets of the client that read it: after a sign-in, before the next poll,
+        // the server's state still has the redactor of the password it no longer sends.
         const d = this.listed(o.server, o.key);
-        const record = await this.store.withClient(o.server, (c) => c.callRaw('send.getDestination', { destinationId: d.destinationId }));
-        return boundedJson(record, this.store.server(o.server)?.redact);
+        return this.store.withClient(o.server, async (c) =>
+          boundedJson(await c.callRaw('send.getDestination', { destinationId: d.destinationId }), c.redact),
+        );
       }
       case 'recreate':
         try {
