@@ -405,21 +405,25 @@ export class DestinationStore implements Disposable {
 
 /**
  * Replaces, adds or removes one record between snapshots, in the map and in the order alike. The order
- * is a new one, so what kept places by the old (the history, the painter) finds them again.
+ * is a new one, so what kept places by the old (the history, the painter) finds them again. The map is
+ * a new one too: a check that reused the old one (checkDestinationList, while the server lists the same
+ * destinations) may have returned it and not been applied yet, and its map must stay its order's.
  */
 function setRecord(state: ServerState, key: string, d: ListedDestination | undefined): void {
+  const destinations = new Map(state.destinations);
   const keys = [...state.order.keys];
   const records = [...state.order.records];
   const at = keys.indexOf(key);
+  state.destinations = destinations;
   if (d) {
-    state.destinations.set(key, d);
+    destinations.set(key, d);
     if (at >= 0) records[at] = d;
     else {
       keys.push(key);
       records.push(d);
     }
   } else {
-    state.destinations.delete(key);
+    destinations.delete(key);
     if (at >= 0) {
       keys.splice(at, 1);
       records.splice(at, 1);
