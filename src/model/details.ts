@@ -93,7 +93,9 @@ export class DetailsSource {
     const redact = state?.redact ?? ((t: string) => t);
     return {
       server: this.server,
-      destination: bounded(d.raw, DEFAULT_LIMITS, redact) as Record<string, unknown>,
+      // A record that is not even an object (null, a number, a list) is shown as its row, as the page
+      // draws only an object (webview/messages.ts isSnapshot drops the rest, leaving it waiting).
+      destination: bounded(isRecord(d.raw) ? d.raw : d, DEFAULT_LIMITS, redact) as Record<string, unknown>,
       problems: fieldProblems(d).map((p) => ({ field: p.field, message: redact(p.message) })),
       status: destinationStatus(d, state?.serverTime ?? null),
       liveness,
@@ -102,3 +104,5 @@ export class DetailsSource {
     };
   }
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
