@@ -123,9 +123,7 @@ export class DestinationStore implements Disposable {
    * nothing else does (see checkDestinationList).
    */
   wantWhole(server: string, keys: readonly string[] | 'all'): Disposable {
-    let w = this.wanted.get(server);
-    if (!w) this.wanted.set(server, (w = { all: 0, keys: new Map() }));
-    const wanted = w;
+    const wanted = this.wantedOf(server);
     if (keys === 'all') wanted.all++;
     else for (const k of keys) wanted.keys.set(k, (wanted.keys.get(k) ?? 0) + 1);
     let done = false;
@@ -140,16 +138,25 @@ export class DestinationStore implements Disposable {
             if (n > 0) wanted.keys.set(k, n);
             else wanted.keys.delete(k);
           }
-        if (!wanted.all && !wanted.keys.size && this.wanted.get(server) === wanted) this.wanted.delete(server);
       },
     };
   }
 
-  /** Which records of a server's next snapshot are kept whole; undefined when none is. */
-  private wholeOf(server: string): ((key: string) => boolean) | undefined {
-    const w = this.wanted.get(server);
-    if (!w) return undefined;
-    return w.all ? () => true : (key) => w.keys.has(key);
+  /** A server's wanted records; kept (it is small) so that a refresh on its way sees what is asked for now. */
+  private wantedOf(server: string): { all: number; keys: Map<string, number> } {
+    let w = this.wanted.get(server);
+    if (!w) this.wanted.set(server, (w = { all: 0, keys: new Map() }));
+    return w;
+  }
+
+  /**
+   * Which records of a server's next snapshot are kept whole, as asked for when its answer is checked,
+   * not when it was sent: a panel opened meanwhile (its record whole from an earlier snapshot, so it
+   * asks for no refresh of its own) keeps its record.
+   */
+  private wholeOf(server: string): (key: string) => boolean {
+    const w = this.wantedOf(server);
+    return (key) => w.all > 0 || (w.keys.size > 0 && w.keys.has(key));
   }
 
   history(server: string, id: string): HistorySeries {

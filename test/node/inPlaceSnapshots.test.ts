@@ -1,0 +1,138 @@
+/**
+ * Review of "a snapshot keeps only what the rows show, updated in place": orders of events around the
+ * in-place check, the whole records panels ask for, and the server reads of Copy as JSON.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isSnapshot } from '../../src/webview/messages';
+import { DetailsSource } from '../../src/model/details';
+import { Engine } from '../../src/model/engine/engine';
+import { DestinationStore } from '../../src/model/store';
+import { record, T } from '../fixtures/records';
+import { startCannedServer } from '../support/cannedServer';
+import { deferred, stubClient, type Deferred } from './stubClient';
+
+const INFO = { apiVersion: 40, version: '2.9.2', authRequired: false };
+const words = { notConfigured: 'not configured', gone: 'gone' };
+
+describe('the in-place snapshot and what runs between its check and its apply', () => {
+  it('keeps the map and the order on one record when an edit is confirmed between the check and the apply', async () => {
+    let list = [record(1, { userData: { note: 'old' } }), record(2)];
+    const { client } = stubClient(async (command) => {
+      if (command === 'getServerInfo') return INFO;
+      return list;
+    });
+    // Whatever else is ready to run when the list's answer has been checked (another call's answer
+    // read in the same turn) runs before the store takes the answer.
+    let between: (() => void) | undefined;
+    const listDestinations = client.listDestinations.bind(client);
+    client.listDestinations = async (...args) => {
+      const answer = await listDestinations(...args);
+      const run = between;
+      between = undefined;
+      run?.();
+      return answer;
+    };
+    const store = new DestinationStore(async () => client);
+    store.setProfiles([{ name: 'lab', transport: 'http', url: 'http://stub', superuser: false }]);
+    await store.refresh('lab');
+    const agree = (label: string) => {
+      const s = store.server('lab')!;
+      s.order.keys.forEach((k, i) => assert.equal(s.order.records[i], s.destinations.get(k), `${label}: ${k} in the map and the order`));
+    };
+    list = [record(1, { userData: { note: 'old' }, snapshotTime: T + 1e6 }), record(2, { snapshotTime: T + 1e6 })];
+    between = () => store.acceptUserData('lab', 'd-1', { note: 'new' });
+    await store.refresh('lab');
+    agree('after the confirmed edit');
+    // The edit landed; the rates move: what the map gives (tooltips, details) follows the server.
+    list = [
+      record(1, { userData: { note: 'new' }, snapshotTime: T + 2e6, sendRateAverage: 777 }),
+      record(2, { snapshotTime: T + 2e6 }),
+    ];
+    await store.refresh('lab');
+    agree('a snapshot later');
+    assert.equal(store.destination('lab', 'd-1')!.sendRateAverage, 777, 'the map follows the server');
+  });
+});
+
+describe('the whole records details panels ask for', () => {
+  it('shows a record that is not even an object as its row, which the panel can draw', async () => {
+    const { client } = stubClient(async (command) => (command === 'getServerInfo' ? INFO : [record(1), null]));
+    const store = new DestinationStore(async () => client);
+    store.setProfiles([{ name: 'lab', transport: 'http', url: 'http://stub', superuser: false }]);
+    store.wantWhole('lab', ['#2']);
+    await store.refresh('lab');
+    const details = new DetailsSource(store, 'lab', '#2', words).details();
+    assert.ok(details && !('unavailable' in details), 'details are shown');
+    assert.ok(isSnapshot({ type: 'snapshot', ...details }), 'the page draws them (it drops a snapshot whose destination is no object)');
+  });
+
+  it('a panel reopened while a poll is on its way gets its whole record, with polling off', async (t) => {
+    let held: { arrived: Deferred<void>; answer: Deferred<void> } | undefined;
+    const list = [record(1), record(2)];
+    const canned = await startCannedServer((command) => (command === 'send.getDestinations' ? { result: list } : undefined));
+    // The canned server answers at once; the poll is held on the client's side, after it left.
+    const engine = new Engine({ post: () => undefined, secret: async () => undefined });
+    t.after(async () => {
+      engine.dispose();
+      await canned.close();
+    });
+    engine.handle({ type: 'polling', active: false, intervalMs: 1000, timeoutMs: 30_000 });
+    engine.handle({ type: 'profiles', profiles: [{ name: 'lab', transport: 'http', url: canned.url, superuser: false }] });
+    await engine.run({ op: 'refresh', server: 'lab', manual: false });
+    const client = await engine.store.client('lab');
+    const listDestinations = client.listDestinations.bind(client);
+    client.listDestinations = async (...args) => {
+      const h = held;
+      held = undefined;
+      if (h) {
+        h.arrived.resolve();
+        await h.answer.promise;
+      }
+      return listDestinations(...args);
+    };
+    const watch = (keys: string[]) => engine.handle({ type: 'watch', watched: keys.map((key) => ({ server: 'lab', key })) });
+    watch(['d-1']);
+    await engine.run({ op: 'refresh', server: 'lab', manual: false });
+    assert.ok(engine.store.destination('lab', 'd-1')!.raw, 'the open panel’s record is whole');
+    // A manual refresh is on its way when the user closes the panel and opens it again.
+    held = { arrived: deferred<void>(), answer: deferred<void>() };
+    const h = held;
+    const refreshing = engine.run({ op: 'refresh', server: 'lab', manual: true });
+    await h.arrived.promise;
+    watch([]);
+    watch(['d-1']);
+    h.answer.resolve();
+    await refreshing;
+    await new Promise((r) => setTimeout(r, 200)); // any refresh the panel asked for
+    const details = await engine.run({ op: 'details', server: 'lab', key: 'd-1' });
+    assert.ok(details && !('unavailable' in details), 'the reopened panel shows its destination, not "Waiting for the server…"');
+  });
+});
+
+describe('Copy as JSON reads the server', () => {
+  it('redacts a password the server echoes that was signed in with after the last poll', async (t) => {
+    let password = 'first-Pa55word';
+    const canned = await startCannedServer((command, _params, req) => {
+      if (command === 'send.getDestinations') return { result: [record(1)] };
+      if (command !== 'send.getDestination') return undefined;
+      const sent = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
+      // A server that echoes the credential it was given in a text field.
+      return { result: record(1, { lastErrorMessage: `last login as ${sent}` }) };
+    });
+    const engine = new Engine({ post: () => undefined, secret: async () => ({ password }) });
+    t.after(async () => {
+      engine.dispose();
+      await canned.close();
+    });
+    engine.handle({ type: 'polling', active: false, intervalMs: 1000, timeoutMs: 30_000 });
+    engine.handle({ type: 'profiles', profiles: [{ name: 'lab', transport: 'http', url: canned.url, user: 'jo', superuser: false }] });
+    await engine.run({ op: 'refresh', server: 'lab', manual: false });
+    // The user signs in again with another password; polling is off, so no poll follows yet.
+    password = 'second-Pa55word';
+    engine.handle({ type: 'credentialsChanged', server: 'lab', signedIn: true });
+    const json = await engine.run({ op: 'json', server: 'lab', key: 'd-1' });
+    assert.match(json, /last login as/);
+    assert.ok(!json.includes('second-Pa55word'), `the echoed password is redacted: ${json.match(/last login as [^"]*/)?.[0]}`);
+  });
+});
