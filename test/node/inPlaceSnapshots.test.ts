@@ -136,3 +136,28 @@ describe('Copy as JSON reads the server', () => {
     assert.ok(!json.includes('second-Pa55word'), `the echoed password is redacted: ${json.match(/last login as [^"]*/)?.[0]}`);
   });
 });
+
+describe('Copy as JSON of a record whose id cannot be read', () => {
+  it('copies the record as listed instead of asking the server for its stand-in id', async (t) => {
+    const odd = { ...record(2), destinationId: { not: 'an id' } };
+    const asked: unknown[] = [];
+    const canned = await startCannedServer((command, params) => {
+      if (command === 'send.getDestinations') return { result: [record(1), odd] };
+      if (command !== 'send.getDestination') return undefined;
+      asked.push(params.destinationId);
+      return { status: 404, error: { code: 'NotFound', message: `No destination ${String(params.destinationId)}` } };
+    });
+    const engine = new Engine({ post: () => undefined, secret: async () => undefined });
+    t.after(async () => {
+      engine.dispose();
+      await canned.close();
+    });
+    engine.handle({ type: 'polling', active: false, intervalMs: 1000, timeoutMs: 30_000 });
+    engine.handle({ type: 'profiles', profiles: [{ name: 'lab', transport: 'http', url: canned.url, superuser: false }] });
+    await engine.run({ op: 'refresh', server: 'lab', manual: false });
+    assert.ok(engine.store.destination('lab', '#2')?.problem, 'the odd record is listed by its place');
+    const json = await engine.run({ op: 'json', server: 'lab', key: '#2' });
+    assert.deepEqual(asked, [], 'no destination is asked for by a stand-in id');
+    assert.deepEqual(JSON.parse(json), odd, 'the record as the server listed it');
+  });
+});
