@@ -61,8 +61,12 @@ export class ServerHistory {
     const at = slot * FIELDS;
     for (let i = 0; i < records.length; i++) {
       const s = records[i]!;
-      if (s.problem) continue;
       let values = this.byPosition[i];
+      if (s.problem) {
+        // No point in this snapshot: the slot must not keep the one of `capacity` snapshots before.
+        if (values) values[at] = values[at + 1] = values[at + 2] = NaN;
+        continue;
+      }
       if (!values) {
         values = new Float32Array(this.capacity * FIELDS).fill(NaN);
         this.series.set(keys[i]!, values);

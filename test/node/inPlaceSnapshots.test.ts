@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { isSnapshot } from '../../src/webview/messages';
 import { DetailsSource } from '../../src/model/details';
 import { Engine } from '../../src/model/engine/engine';
+import { ServerHistory } from '../../src/model/history';
 import { DestinationStore } from '../../src/model/store';
 import { record, T } from '../fixtures/records';
 import { startCannedServer } from '../support/cannedServer';
@@ -45,10 +46,7 @@ describe('the in-place snapshot and what runs between its check and its apply', 
     await store.refresh('lab');
     agree('after the confirmed edit');
     // The edit landed; the rates move: what the map gives (tooltips, details) follows the server.
-    list = [
-      record(1, { userData: { note: 'new' }, snapshotTime: T + 2e6, sendRateAverage: 777 }),
-      record(2, { snapshotTime: T + 2e6 }),
-    ];
+    list = [record(1, { userData: { note: 'new' }, snapshotTime: T + 2e6, sendRateAverage: 777 }), record(2, { snapshotTime: T + 2e6 })];
     await store.refresh('lab');
     agree('a snapshot later');
     assert.equal(store.destination('lab', 'd-1')!.sendRateAverage, 777, 'the map follows the server');
@@ -159,5 +157,22 @@ describe('Copy as JSON of a record whose id cannot be read', () => {
     const json = await engine.run({ op: 'json', server: 'lab', key: '#2' });
     assert.deepEqual(asked, [], 'no destination is asked for by a stand-in id');
     assert.deepEqual(JSON.parse(json), odd, 'the record as the server listed it');
+  });
+});
+
+describe('the plot history of a destination that turns odd', () => {
+  it('has no point for a snapshot where its record did not fit, once the ring has wrapped', () => {
+    const h = new ServerHistory(3);
+    const keys = ['a'];
+    const at = (rate: number, problem?: string) => ({
+      keys,
+      records: [{ sendRateAverage: rate, sendRateMax: 1, roundTripTimeMs: 1, problem }],
+    });
+    h.record(1000, at(1));
+    h.record(2000, at(2));
+    h.record(3000, at(3));
+    h.record(4000, at(99, 'item 1: field sendRateMax: must be a number'));
+    assert.deepEqual(h.get('a').t, [2000, 3000], 'the odd snapshot is a gap, not the point of three snapshots before');
+    assert.deepEqual(h.get('a').sendRateAverage, [2, 3]);
   });
 });
