@@ -1,6 +1,7 @@
 /**
- * Review of "a snapshot keeps only what the rows show, updated in place": orders of events around the
- * in-place check, the whole records panels ask for, and the server reads of Copy as JSON.
+ * A snapshot updated in place, against the orders of events around it: what runs between its check and
+ * its apply, the whole records panels ask for while a poll is on its way, and the server reads of Copy
+ * as JSON (redacted with the password that sent them, never for a stand-in id).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
