@@ -103,10 +103,17 @@ async function main(): Promise<void> {
     if (view(p.name).summary.phase !== 'ok') throw new Error(`${p.name} did not start: ${view(p.name).error?.message}`);
   const watched = view('faulty').rows.keys().next().value as string;
   let lastDetails: { key: string; liveness?: string } | undefined;
-  h.mirror.watch([{ server: 'faulty', key: watched }]);
   h.mirror.onDidReceiveDetails((d) => {
     if (d.server === 'faulty') lastDetails = { key: d.key, liveness: 'liveness' in d.details ? d.details.liveness : undefined };
   });
+  // A details panel open on one destination, as a user opens it: on a healthy server, which reads its
+  // whole record at once. From then on, no fault may take it away.
+  h.mirror.watch([{ server: 'faulty', key: watched }]);
+  const shownBy = Date.now() + 10_000;
+  while (lastDetails?.liveness !== 'live') {
+    if (Date.now() > shownBy) throw new Error('the details panel did not show its destination');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 
   // Invariants, checked on every delta of every server.
   let current: Row | undefined;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSnapshot } from '../../src/webview/messages';
+import { JetStreamError } from '../../src/api/errors';
 import { DetailsSource } from '../../src/model/details';
 import { Engine } from '../../src/model/engine/engine';
 import { ServerHistory } from '../../src/model/history';
@@ -64,6 +65,32 @@ describe('the whole records details panels ask for', () => {
     const details = new DetailsSource(store, 'lab', '#2', words).details();
     assert.ok(details && !('unavailable' in details), 'details are shown');
     assert.ok(isSnapshot({ type: 'snapshot', ...details }), 'the page draws them (it drops a snapshot whose destination is no object)');
+  });
+
+  it('says why a panel opened while its server cannot be read is empty, shows its destination once it answers, and keeps it through the next failure', async () => {
+    let down = false;
+    const { client } = stubClient(async (command) => {
+      if (down) throw new JetStreamError('Unreachable', "Server 'lab' cannot be reached.", { server: 'lab' });
+      return command === 'getServerInfo' ? INFO : [record(1)];
+    });
+    const store = new DestinationStore(async () => client);
+    store.setProfiles([{ name: 'lab', transport: 'http', url: 'http://stub', superuser: false }]);
+    await store.refresh('lab');
+    down = true;
+    // The panel opens: its record was not kept whole, and the read it asks for fails.
+    store.wantWhole('lab', ['d-1']);
+    await store.refresh('lab');
+    const source = new DetailsSource(store, 'lab', 'd-1', words);
+    assert.deepEqual(source.details(), { unavailable: "Server 'lab' cannot be reached." });
+    down = false;
+    await store.refresh('lab');
+    assert.equal((source.details() as { liveness: string }).liveness, 'live');
+    down = true;
+    await store.refresh('lab');
+    const kept = source.details() as unknown as { liveness: string; destination: Record<string, unknown> };
+    assert.equal(kept.liveness, 'unreachable', 'marked, not blanked');
+    assert.equal(kept.destination.destinationAddress, 'rx-1.example.com');
+    assert.ok('socketSendBufferSize' in kept.destination, 'the whole record it had');
   });
 
   it('a panel reopened while a poll is on its way gets its whole record, with polling off', async (t) => {

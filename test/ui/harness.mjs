@@ -128,9 +128,10 @@ export const serverRow = (page, name) =>
 
 /** Expand or fold a tree row (a twistie click toggles, so look first). */
 export async function setExpanded(row, expanded) {
-  await row.waitFor({ timeout: 20000 });
+  // A row VS Code has not yet made collapsible has no aria-expanded: a click then would toggle the wrong way.
+  await row.and(row.page().locator('[aria-expanded]')).waitFor({ timeout: 20000 });
   if ((await row.getAttribute('aria-expanded')) !== String(expanded)) await row.locator('.monaco-tl-twistie').click();
-  await row.and(row.page().locator(`[aria-expanded="${expanded}"]`)).waitFor({ timeout: 5000 });
+  await row.and(row.page().locator(`[aria-expanded="${expanded}"]`)).waitFor({ timeout: 10000 });
 }
 
 /** Run a command from the palette (F1) by its title, e.g. 'JetStream: Add Server'. The row titled exactly so is
