@@ -79,13 +79,19 @@ export function checkDestinationList(
 ): DestinationList {
   if (!Array.isArray(raw)) throw unreadableAnswer(ctx.server, ctx.command, l10n.t('it is not a list'));
   const items = raw as Record<string, unknown>[];
-  const before = previous?.order;
   // While the answer lists the previous snapshot's destinations in its order, its map and order are
   // reused; from the first difference on, new ones are built.
   let aligned = previous !== undefined;
-  let destinations = previous?.destinations as Map<string, ListedDestination> | undefined;
-  let keys = before?.keys as string[] | undefined;
-  let records = before?.records as ListedDestination[] | undefined;
+  let destinations = (previous?.destinations as Map<string, ListedDestination> | undefined) ?? new Map<string, ListedDestination>();
+  let keys = (previous?.order.keys as string[] | undefined) ?? [];
+  let records = (previous?.order.records as ListedDestination[] | undefined) ?? [];
+  /** The first `n` records of the previous order, as a map and an order of this answer's own. */
+  const own = (n: number) => {
+    keys = keys.slice(0, n);
+    records = records.slice(0, n);
+    destinations = new Map(keys.map((k, j) => [k, records[j]!]));
+    aligned = false;
+  };
   const changed: string[] = [];
   const moved = new Map<string, readonly string[]>();
   let listChanged = false;
@@ -98,17 +104,11 @@ export function checkDestinationList(
     const record = typeof item === 'object' && item !== null && !Array.isArray(item);
     const key = record && isId(item.destinationId) ? idKey(item.destinationId) : `#${i + 1}`;
     let old: ListedDestination | undefined;
-    if (aligned && i < keys!.length && keys![i] === key) {
-      old = records![i];
+    if (aligned && i < keys.length && keys[i] === key) {
+      old = records[i];
     } else {
-      if (aligned || !destinations || destinations === previous?.destinations) {
-        // The first difference: the records so far start a map and an order of their own.
-        const n = aligned ? i : 0;
-        keys = (keys ?? []).slice(0, n);
-        records = (records ?? []).slice(0, n);
-        destinations = new Map(keys.map((k, j) => [k, records![j]!]));
-        aligned = false;
-      }
+      // The first difference: the records so far start a map and an order of their own.
+      if (aligned) own(i);
       if (destinations.has(key)) {
         duplicates++;
         continue;
@@ -122,25 +122,21 @@ export function checkDestinationList(
     else clock.count(d.snapshotTime);
     if (aligned) {
       if (d !== old) {
-        records![i] = d;
-        destinations!.set(key, d);
+        records[i] = d;
+        destinations.set(key, d);
       }
     } else {
-      keys!.push(key);
-      records!.push(d);
-      destinations!.set(key, d);
+      keys.push(key);
+      records.push(d);
+      destinations.set(key, d);
     }
   }
-  if (aligned && items.length < keys!.length) {
-    // The previous snapshot's destinations in order, but fewer: those after the last are gone.
-    keys = keys!.slice(0, items.length);
-    records = records!.slice(0, items.length);
-    destinations = new Map(keys.map((k, j) => [k, records![j]!]));
-  }
+  // The previous snapshot's destinations in order, but fewer: those after the last are gone.
+  if (aligned && items.length < keys.length) own(items.length);
   if (matched !== (previous?.destinations.size ?? 0)) listChanged = true;
   return {
-    destinations: destinations ?? new Map(),
-    order: { keys: keys ?? [], records: records ?? [] },
+    destinations,
+    order: { keys, records },
     changed,
     moved,
     listChanged,
