@@ -15,6 +15,7 @@ import {
   Id,
   idKey,
   isId,
+  isRecord,
   isTimestamp,
   Timestamp,
   UserData,
@@ -101,7 +102,7 @@ export function checkDestinationList(
   const clock = new Clock();
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
-    const record = typeof item === 'object' && item !== null && !Array.isArray(item);
+    const record = isRecord(item);
     const key = record && isId(item.destinationId) ? idKey(item.destinationId) : `#${i + 1}`;
     let old: ListedDestination | undefined;
     if (aligned && i < keys.length && keys[i] === key) {

@@ -35,7 +35,8 @@ export function idKey(id: Id): string {
 export const EncryptedConnectionState = z.enum(['disconnected', 'negotiating', 'connected']);
 export type EncryptedConnectionState = z.infer<typeof EncryptedConnectionState>;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A JSON object: not null, not a list. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

@@ -3,7 +3,7 @@
  * it (bounded, redacted), the fields that do not fit the Destination structure, and the last data seen
  * marked as deleted or unreachable, never a blank page.
  */
-import { Destination, type ListedDestination } from '../api/schemas';
+import { Destination, isRecord, type ListedDestination } from '../api/schemas';
 import { issueText } from '../api/issues';
 import { bounded, DEFAULT_LIMITS } from './bounded';
 import { destinationStatus, type DestinationStatus } from './status';
@@ -104,5 +104,3 @@ export class DetailsSource {
     };
   }
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
