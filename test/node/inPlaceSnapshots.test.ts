@@ -4,11 +4,12 @@
  * as JSON (redacted with the password that sent them, never for a stand-in id).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { isSnapshot } from '../../src/webview/messages';
 import { JetStreamError } from '../../src/api/errors';
 import { DetailsSource } from '../../src/model/details';
 import { Engine } from '../../src/model/engine/engine';
+import type { Secret } from '../../src/model/profiles';
 import { ServerHistory } from '../../src/model/history';
 import { DestinationStore } from '../../src/model/store';
 import { record, T } from '../fixtures/records';
@@ -16,6 +17,27 @@ import { startCannedServer } from '../support/cannedServer';
 import { deferred, stubClient, type Deferred } from './stubClient';
 
 const INFO = { apiVersion: 40, version: '2.9.2', authRequired: false };
+
+/** An engine with polling off on a canned server answering `answer`, after its first list of server 'lab'. */
+async function engineOn(
+  t: TestContext,
+  answer: Parameters<typeof startCannedServer>[0],
+  { user, secret }: { user?: string; secret?: () => Secret | undefined } = {},
+): Promise<Engine> {
+  const canned = await startCannedServer(answer);
+  const engine = new Engine({ post: () => undefined, secret: async () => secret?.() });
+  t.after(async () => {
+    engine.dispose();
+    await canned.close();
+  });
+  engine.handle({ type: 'polling', active: false, intervalMs: 1000, timeoutMs: 30_000 });
+  engine.handle({
+    type: 'profiles',
+    profiles: [{ name: 'lab', transport: 'http', url: canned.url, ...(user ? { user } : {}), superuser: false }],
+  });
+  await engine.run({ op: 'refresh', server: 'lab', manual: false });
+  return engine;
+}
 const words = { notConfigured: 'not configured', gone: 'gone' };
 
 describe('the in-place snapshot and what runs between its check and its apply', () => {
@@ -96,16 +118,8 @@ describe('the whole records details panels ask for', () => {
   it('a panel reopened while a poll is on its way gets its whole record, with polling off', async (t) => {
     let held: { arrived: Deferred<void>; answer: Deferred<void> } | undefined;
     const list = [record(1), record(2)];
-    const canned = await startCannedServer((command) => (command === 'send.getDestinations' ? { result: list } : undefined));
     // The canned server answers at once; the poll is held on the client's side, after it left.
-    const engine = new Engine({ post: () => undefined, secret: async () => undefined });
-    t.after(async () => {
-      engine.dispose();
-      await canned.close();
-    });
-    engine.handle({ type: 'polling', active: false, intervalMs: 1000, timeoutMs: 30_000 });
-    engine.handle({ type: 'profiles', profiles: [{ name: 'lab', transport: 'http', url: canned.url, superuser: false }] });
-    await engine.run({ op: 'refresh', server: 'lab', manual: false });
+    const engine = await engineOn(t, (command) => (command === 'send.getDestinations' ? { result: list } : undefined));
     const client = await engine.store.client('lab');
     const listDestinations = client.listDestinations.bind(client);
     client.listDestinations = async (...args) => {
@@ -139,21 +153,17 @@ describe('the whole records details panels ask for', () => {
 describe('Copy as JSON reads the server', () => {
   it('redacts a password the server echoes that was signed in with after the last poll', async (t) => {
     let password = 'first-Pa55word';
-    const canned = await startCannedServer((command, _params, req) => {
-      if (command === 'send.getDestinations') return { result: [record(1)] };
-      if (command !== 'send.getDestination') return undefined;
-      const sent = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
-      // A server that echoes the credential it was given in a text field.
-      return { result: record(1, { lastErrorMessage: `last login as ${sent}` }) };
-    });
-    const engine = new Engine({ post: () => undefined, secret: async () => ({ password }) });
-    t.after(async () => {
-      engine.dispose();
-      await canned.close();
-    });
-    engine.handle({ type: 'polling', active: false, intervalMs: 1000, timeoutMs: 30_000 });
-    engine.handle({ type: 'profiles', profiles: [{ name: 'lab', transport: 'http', url: canned.url, user: 'jo', superuser: false }] });
-    await engine.run({ op: 'refresh', server: 'lab', manual: false });
+    const engine = await engineOn(
+      t,
+      (command, _params, req) => {
+        if (command === 'send.getDestinations') return { result: [record(1)] };
+        if (command !== 'send.getDestination') return undefined;
+        const sent = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
+        // A server that echoes the credential it was given in a text field.
+        return { result: record(1, { lastErrorMessage: `last login as ${sent}` }) };
+      },
+      { user: 'jo', secret: () => ({ password }) },
+    );
     // The user signs in again with another password; polling is off, so no poll follows yet.
     password = 'second-Pa55word';
     engine.handle({ type: 'credentialsChanged', server: 'lab', signedIn: true });
@@ -167,20 +177,12 @@ describe('Copy as JSON of a record whose id cannot be read', () => {
   it('copies the record as listed instead of asking the server for its stand-in id', async (t) => {
     const odd = { ...record(2), destinationId: { not: 'an id' } };
     const asked: unknown[] = [];
-    const canned = await startCannedServer((command, params) => {
+    const engine = await engineOn(t, (command, params) => {
       if (command === 'send.getDestinations') return { result: [record(1), odd] };
       if (command !== 'send.getDestination') return undefined;
       asked.push(params.destinationId);
       return { status: 404, error: { code: 'NotFound', message: `No destination ${String(params.destinationId)}` } };
     });
-    const engine = new Engine({ post: () => undefined, secret: async () => undefined });
-    t.after(async () => {
-      engine.dispose();
-      await canned.close();
-    });
-    engine.handle({ type: 'polling', active: false, intervalMs: 1000, timeoutMs: 30_000 });
-    engine.handle({ type: 'profiles', profiles: [{ name: 'lab', transport: 'http', url: canned.url, superuser: false }] });
-    await engine.run({ op: 'refresh', server: 'lab', manual: false });
     assert.ok(engine.store.destination('lab', '#2')?.problem, 'the odd record is listed by its place');
     const json = await engine.run({ op: 'json', server: 'lab', key: '#2' });
     assert.deepEqual(asked, [], 'no destination is asked for by a stand-in id');
