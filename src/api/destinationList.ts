@@ -336,17 +336,19 @@ const checkedFull = new WeakMap<object, Destination>();
  */
 export function fullDestination(d: ListedDestination, server: string): Destination {
   const whole = d.raw;
-  if (typeof whole !== 'object' || whole === null) {
+  if (whole === undefined) {
     throw new JetStreamError(
       'Internal',
       l10n.t("The whole record of destination {0} of server '{1}' was not read.", idKey(d.destinationId), server),
       { server },
     );
   }
-  const known = checkedFull.get(whole);
+  // A list item that is not even an object is known by the store's record of it.
+  const key = typeof whole === 'object' && whole !== null ? whole : d;
+  const known = checkedFull.get(key);
   if (known) return known;
   const r = Destination.safeParse(whole);
   if (!r.success) throw unreadableAnswer(server, 'send.getDestinations', describeIssue(r.error, whole, { label: l10n.t('destination') }));
-  checkedFull.set(whole, r.data);
+  checkedFull.set(key, r.data);
   return r.data;
 }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkDestinationList, COMPARED_FIELDS, movedFields, type DestinationList } from '../../src/api/destinationList';
+import { checkDestinationList, COMPARED_FIELDS, fullDestination, movedFields, type DestinationList } from '../../src/api/destinationList';
 import { ServerHistory } from '../../src/model/history';
 import { record, T } from '../fixtures/records';
 
@@ -87,6 +87,12 @@ describe('a snapshot compared with the previous one in place', () => {
     assert.equal(next.order.records[0], one, 'the same record, updated in place');
     assert.equal(next.order.records[0]!.snapshotTime, T + 1e6);
     assert.equal(next.order.records[1]!.raw, undefined, 'no longer asked for: no longer kept');
+  });
+
+  it('refuses the whole structure of a list item that is not even an object as unreadable, naming it', () => {
+    const list = checkDestinationList([record(1), 'surprise'], undefined, ctx);
+    assert.throws(() => fullDestination(list.order.records[1]!, 'lab'), /Server 'lab' sent data this extension cannot read/);
+    assert.throws(() => fullDestination(list.order.records[0]!, 'lab'), /was not read/, 'a record not asked for whole');
   });
 
   it('keeps each destination’s plot history with it when the server lists them in another order', () => {
