@@ -6,7 +6,7 @@
 import { fullDestination } from '../../api/destinationList';
 import { JetStreamError } from '../../api/errors';
 import { l10n } from '../../api/l10n';
-import { idKey, isId, type Destination } from '../../api/schemas';
+import { idKey, isId, isRecord, type Destination } from '../../api/schemas';
 import { boundedJson } from '../bounded';
 import { openClient } from '../clients';
 import { checkCompatibility } from '../compat';
@@ -183,7 +183,7 @@ export class Engine {
         const d = this.listed(o.server, o.key);
         // A record whose id could not be read cannot be asked for (its id is a stand-in, its place in
         // the list): what the server listed, kept with every odd record, is all there is.
-        const listedId = (d.raw as { destinationId?: unknown } | null | undefined)?.destinationId;
+        const listedId = isRecord(d.raw) ? d.raw.destinationId : undefined;
         if (d.problem && !isId(listedId)) return boundedJson(d.raw, this.store.server(o.server)?.redact);
         return this.store.withClient(o.server, async (c) =>
           boundedJson(await c.callRaw('send.getDestination', { destinationId: d.destinationId }), c.redact),
